@@ -1,0 +1,114 @@
+/**
+ * Typed IAM statements and the policy documents built from them.
+ *
+ * Every module builds its policies here, so the rules hold everywhere:
+ * - each statement names its purpose (`sid`) and lists explicit actions and resources;
+ * - a wildcard (`*` resource, `*` or `service:*` action) is refused unless the statement says
+ *   why (`wildcardReason`, naming the API that has no resource-level permissions). Tests assert
+ *   the exact set of such statements.
+ *
+ * Usage:
+ * ```ts
+ * const doc = policyDocument([
+ *   { sid: 'WriteStream', actions: ['kinesis:PutRecord', 'kinesis:PutRecords'], resources: [stream.arn] },
+ * ]);
+ * new IamRolePolicy(this, 'policy', { role: role.id, policy: doc });
+ * const trust = trustPolicy('lambda.amazonaws.com');
+ * ```
+ * Values may be cdktf string tokens (e.g. `stream.arn`): they resolve to `${...}` references
+ * inside the JSON string at synth time.
+ */
+
+/** An IAM condition block: operator → condition key → value(s). */
+export type PolicyConditions = Record<string, Record<string, string | string[]>>;
+
+/** One statement of an identity or resource policy. */
+export interface PolicyStatement {
+  /** Statement id: letters and digits only (IAM's rule); says what the statement is for. */
+  readonly sid: string;
+  /** @default 'Allow' */
+  readonly effect?: 'Allow' | 'Deny';
+  readonly actions: string[];
+  readonly resources: string[];
+  readonly conditions?: PolicyConditions;
+  /** Principals, for resource policies (key, bucket, destination policies) only. */
+  readonly principals?: PolicyPrincipals;
+  /**
+   * Required when `actions` or `resources` contain a wildcard: the reason, naming the API
+   * (e.g. "ec2:DescribeNetworkInterfaces has no resource-level permissions").
+   */
+  readonly wildcardReason?: string;
+}
+
+export interface PolicyPrincipals {
+  readonly Service?: string | string[];
+  readonly AWS?: string | string[];
+  /** `'*'` (anyone): only sensible in Deny statements such as a TLS-only bucket policy. */
+  readonly '*'?: true;
+}
+
+/** True when an action or resource grants more than one named thing by wildcard. */
+export function isWildcardAction(action: string): boolean {
+  return action === '*' || action.endsWith(':*');
+}
+
+export function statementHasWildcard(s: PolicyStatement): boolean {
+  return s.actions.some(isWildcardAction) || s.resources.includes('*');
+}
+
+function validateStatement(s: PolicyStatement): void {
+  if (!/^[A-Za-z0-9]+$/.test(s.sid)) throw new Error(`IAM statement sid "${s.sid}" must be letters and digits only`);
+  if (s.actions.length === 0) throw new Error(`IAM statement ${s.sid}: actions must not be empty`);
+  if (s.resources.length === 0) throw new Error(`IAM statement ${s.sid}: resources must not be empty`);
+  for (const a of s.actions) {
+    if (!/^(\*|[a-z0-9-]+:[A-Za-z0-9*]+)$/.test(a)) throw new Error(`IAM statement ${s.sid}: malformed action "${a}"`);
+  }
+  if (statementHasWildcard(s) && !s.wildcardReason) {
+    throw new Error(
+      `IAM statement ${s.sid}: wildcard action or resource needs a wildcardReason naming the API that requires it`,
+    );
+  }
+}
+
+function one<T>(values: T[]): T | T[] {
+  return values.length === 1 ? values[0] : values;
+}
+
+/** The JSON object of a policy document (useful in tests and for merging). */
+export function policyObject(statements: PolicyStatement[]): Record<string, unknown> {
+  if (statements.length === 0) throw new Error('IAM policy document needs at least one statement');
+  const sids = new Set<string>();
+  const out = statements.map((s) => {
+    validateStatement(s);
+    if (sids.has(s.sid)) throw new Error(`IAM policy document: duplicate sid "${s.sid}"`);
+    sids.add(s.sid);
+    const stmt: Record<string, unknown> = { Sid: s.sid, Effect: s.effect ?? 'Allow' };
+    if (s.principals) stmt.Principal = s.principals['*'] ? '*' : s.principals;
+    stmt.Action = one([...s.actions]);
+    stmt.Resource = one([...s.resources]);
+    if (s.conditions && Object.keys(s.conditions).length > 0) stmt.Condition = s.conditions;
+    return stmt;
+  });
+  return { Version: '2012-10-17', Statement: out };
+}
+
+/** The policy document as a JSON string, ready for `policy` / `assume_role_policy` arguments. */
+export function policyDocument(statements: PolicyStatement[]): string {
+  return JSON.stringify(policyObject(statements));
+}
+
+/**
+ * A role trust policy letting one AWS service assume the role, optionally restricted by
+ * conditions (use `aws:SourceArn` / `aws:SourceAccount` where the service sets them, to
+ * prevent the confused-deputy problem).
+ */
+export function trustPolicy(service: string, conditions?: PolicyConditions): string {
+  const stmt: Record<string, unknown> = {
+    Sid: 'AssumeRole',
+    Effect: 'Allow',
+    Principal: { Service: service },
+    Action: 'sts:AssumeRole',
+  };
+  if (conditions && Object.keys(conditions).length > 0) stmt.Condition = conditions;
+  return JSON.stringify({ Version: '2012-10-17', Statement: [stmt] });
+}

@@ -1,0 +1,60 @@
+import { expect } from 'chai';
+import { policyDocument, policyObject, trustPolicy } from '../../modules/common/iam';
+
+describe('common/iam: typed statements → policy JSON', () => {
+  it('renders statements with Sid, Allow by default, single values unwrapped', () => {
+    // Given two statements, one with a condition
+    const doc = JSON.parse(
+      policyDocument([
+        { sid: 'Write', actions: ['kinesis:PutRecord', 'kinesis:PutRecords'], resources: ['arn:aws:kinesis:eu-west-1:1:stream/s'] },
+        { sid: 'Key', actions: ['kms:GenerateDataKey'], resources: ['arn:k'], conditions: { StringEquals: { 'kms:ViaService': 'kinesis.eu-west-1.amazonaws.com' } } },
+      ]),
+    );
+    // Then the document is the IAM shape
+    expect(doc).to.deep.equal({
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'Write', Effect: 'Allow', Action: ['kinesis:PutRecord', 'kinesis:PutRecords'], Resource: 'arn:aws:kinesis:eu-west-1:1:stream/s' },
+        { Sid: 'Key', Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: 'arn:k', Condition: { StringEquals: { 'kms:ViaService': 'kinesis.eu-west-1.amazonaws.com' } } },
+      ],
+    });
+  });
+
+  it('refuses a wildcard resource without a reason naming the API', () => {
+    expect(() => policyObject([{ sid: 'Eni', actions: ['ec2:DescribeSubnets'], resources: ['*'] }])).to.throw(
+      /Eni: wildcard action or resource needs a wildcardReason/,
+    );
+  });
+
+  it('refuses a service-wide action without a reason', () => {
+    expect(() => policyObject([{ sid: 'All', actions: ['s3:*'], resources: ['arn:aws:s3:::b'] }])).to.throw(/All: wildcard/);
+  });
+
+  it('accepts a wildcard when the reason is given', () => {
+    const doc = policyObject([{ sid: 'Eni', actions: ['ec2:DescribeSubnets'], resources: ['*'], wildcardReason: 'no resource-level permissions' }]);
+    expect((doc.Statement as { Resource: string }[])[0].Resource).to.equal('*');
+  });
+
+  it('refuses duplicate sids, non-alphanumeric sids, empty lists and malformed actions', () => {
+    const ok = { sid: 'A', actions: ['s3:GetObject'], resources: ['arn:b'] };
+    expect(() => policyObject([ok, ok])).to.throw(/duplicate sid "A"/);
+    expect(() => policyObject([{ ...ok, sid: 'a-b' }])).to.throw(/sid "a-b" must be letters and digits/);
+    expect(() => policyObject([{ ...ok, actions: [] }])).to.throw(/A: actions must not be empty/);
+    expect(() => policyObject([{ ...ok, resources: [] }])).to.throw(/A: resources must not be empty/);
+    expect(() => policyObject([{ ...ok, actions: ['GetObject'] }])).to.throw(/malformed action "GetObject"/);
+    expect(() => policyObject([])).to.throw(/at least one statement/);
+  });
+
+  it('builds a service trust policy with conditions', () => {
+    const doc = JSON.parse(trustPolicy('logs.amazonaws.com', { StringEquals: { 'aws:SourceAccount': '123456789012' } }));
+    expect(doc.Statement).to.deep.equal([
+      {
+        Sid: 'AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'logs.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+      },
+    ]);
+  });
+});

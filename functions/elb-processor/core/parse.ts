@@ -1,0 +1,101 @@
+import { parseAlb } from './alb';
+import { parseClassic } from './classic';
+import { parseConnection } from './connection';
+import { parseNlb } from './nlb';
+import { newFields, tokenizePlain, tokenizeQuoted, type Fields } from './tokenize';
+import type { AlbDocument, LineResult, LogType, NlbDocument } from './types';
+import { clip, LineError, looksLikeTimestamp } from './values';
+
+/** ALB `type` values AWS documents (FORMATS.md §2, field 1). */
+const ALB_TYPES = new Set(['http', 'https', 'h2', 'grpcs', 'ws', 'wss']);
+
+/**
+ * Which layout a line is in, from its first token (as OTel does): an ALB request type,
+ * `tls` (NLB), or a timestamp (Classic, or a connection log when the third field is a bare
+ * port rather than `ip:port`). `Enable … for ELB` is AWS's control text.
+ */
+export function detectLineType(line: string): LogType | 'control' | undefined {
+  const sp = line.indexOf(' ');
+  const first = sp === -1 ? line : line.slice(0, sp);
+  if (ALB_TYPES.has(first)) return 'alb';
+  if (first === 'tls') return 'nlb';
+  if (first === 'Enable' && line.includes(' for ELB')) return 'control';
+  if (looksLikeTimestamp(first)) {
+    // Classic: `time elb client:port …`; connection log: `time client_ip client_port …`.
+    const second = line.indexOf(' ', sp + 1);
+    if (second === -1) return 'classic';
+    let third = line.indexOf(' ', second + 1);
+    if (third === -1) third = line.length;
+    const token = line.slice(second + 1, third);
+    return isDigits(token) ? 'alb-connection' : 'classic';
+  }
+  return undefined;
+}
+
+function isDigits(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+// One reusable field buffer: parsing is synchronous, so no two lines share it at once.
+const fields: Fields = newFields();
+
+/** Parses one line (without its line terminator) into a typed document, a skip, or a failure with a reason. */
+export function parseLine(line: string): LineResult {
+  if (isBlank(line)) return { kind: 'blank' };
+  const type = detectLineType(line);
+  if (type === 'control') return { kind: 'control' };
+  if (type === undefined) {
+    const sp = line.indexOf(' ');
+    return { kind: 'failed', type: undefined, reason: `unknown log type: first field "${clip(sp === -1 ? line : line.slice(0, sp), 40)}"` };
+  }
+  try {
+    if (type === 'nlb') {
+      tokenizePlain(line, fields);
+      const doc = parseNlb(fields);
+      return { kind: 'doc', type, timestamp: nlbTimestamp(doc), doc };
+    }
+    const err = tokenizeQuoted(line, fields);
+    if (err !== undefined) return { kind: 'failed', type, reason: err };
+    switch (type) {
+      case 'alb': {
+        const doc = parseAlb(fields);
+        return { kind: 'doc', type, timestamp: albTimestamp(doc), doc };
+      }
+      case 'classic': {
+        const doc = parseClassic(fields);
+        return { kind: 'doc', type, timestamp: doc.time, doc };
+      }
+      case 'alb-connection': {
+        const doc = parseConnection(fields);
+        return { kind: 'doc', type, timestamp: doc.time, doc };
+      }
+    }
+  } catch (e) {
+    if (e instanceof LineError) return { kind: 'failed', type, reason: e.message };
+    throw e;
+  }
+}
+
+// ALB `time` is when the response was generated; `request_creation_time` is when the
+// request arrived (FORMATS.md §6.6). Layouts before 2018-07 lack the latter.
+function albTimestamp(doc: AlbDocument): string {
+  return doc.request_creation_time ?? doc.time;
+}
+
+// NLB `time` is the END of the TLS connection; `tls_connection_creation_time` (newest layout) its start.
+function nlbTimestamp(doc: NlbDocument): string {
+  return doc.tls_connection_creation_time ?? doc.time;
+}
+
+function isBlank(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== 32 && c !== 9) return false;
+  }
+  return true;
+}

@@ -168,7 +168,7 @@ export class BundledFunction extends Construct {
     this.role = new IamRole(this, 'role', {
       name: functionName,
       description: `Execution role of Lambda ${functionName}`,
-      assumeRolePolicy: trustPolicy('lambda.amazonaws.com'),
+      assumeRolePolicy: trustPolicy(this, 'trust', 'lambda.amazonaws.com'),
       tags: props.tags,
     });
 
@@ -230,7 +230,7 @@ export class BundledFunction extends Construct {
     this.rolePolicy = new IamRolePolicy(this, 'policy', {
       name: 'least-privilege',
       role: this.role.id,
-      policy: policyDocument(statements),
+      policy: policyDocument(this, 'policy_document', statements),
     });
 
     this.function = new LambdaFunction(this, 'function', {

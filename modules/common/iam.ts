@@ -9,15 +9,17 @@
  *
  * Usage:
  * ```ts
- * const doc = policyDocument([
+ * const policy = policyDocument(this, 'policy_document', [
  *   { sid: 'WriteStream', actions: ['kinesis:PutRecord', 'kinesis:PutRecords'], resources: [stream.arn] },
  * ]);
- * new IamRolePolicy(this, 'policy', { role: role.id, policy: doc });
- * const trust = trustPolicy('lambda.amazonaws.com');
+ * new IamRolePolicy(this, 'policy', { role: role.id, policy });
+ * new IamRole(this, 'role', { assumeRolePolicy: trustPolicy(this, 'trust', 'lambda.amazonaws.com') });
  * ```
- * Values may be cdktf string tokens (e.g. `stream.arn`): they resolve to `${...}` references
- * inside the JSON string at synth time.
+ * Values may be cdktf string tokens (e.g. `stream.arn`). `policyObject` gives the plain JSON
+ * object (pure; for checks and tests).
  */
+import { Construct } from 'constructs';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 
 /** An IAM condition block: operator → condition key → value(s). */
 export type PolicyConditions = Record<string, Record<string, string | string[]>>;
@@ -92,23 +94,60 @@ export function policyObject(statements: PolicyStatement[]): Record<string, unkn
   return { Version: '2012-10-17', Statement: out };
 }
 
-/** The policy document as a JSON string, ready for `policy` / `assume_role_policy` arguments. */
-export function policyDocument(statements: PolicyStatement[]): string {
-  return JSON.stringify(policyObject(statements));
+/**
+ * The policy as an `aws_iam_policy_document` data source under `scope` (id `id`); returns its
+ * `json` attribute for `policy` / `assume_role_policy` arguments.
+ *
+ * Why a data source and not a JSON string: the synthesized Terraform then shows every
+ * statement as structured blocks (reviewable, testable), and cdktf's HCL output renders it
+ * correctly (cdktf 0.21 garbles JSON strings that contain references). The provider computes
+ * the document locally; no AWS call.
+ */
+export function policyDocument(scope: Construct, id: string, statements: PolicyStatement[]): string {
+  policyObject(statements); // validates: sids, wildcards, empty lists
+  return new DataAwsIamPolicyDocument(scope, id, {
+    version: '2012-10-17',
+    statement: statements.map((s) => ({
+      sid: s.sid,
+      effect: s.effect ?? 'Allow',
+      actions: [...s.actions],
+      resources: [...s.resources],
+      principals: s.principals ? principalBlocks(s.principals) : undefined,
+      condition: s.conditions ? conditionBlocks(s.conditions) : undefined,
+    })),
+  }).json;
 }
 
 /**
  * A role trust policy letting one AWS service assume the role, optionally restricted by
  * conditions (use `aws:SourceArn` / `aws:SourceAccount` where the service sets them, to
- * prevent the confused-deputy problem).
+ * prevent the confused-deputy problem). Same rendering as `policyDocument`.
  */
-export function trustPolicy(service: string, conditions?: PolicyConditions): string {
-  const stmt: Record<string, unknown> = {
-    Sid: 'AssumeRole',
-    Effect: 'Allow',
-    Principal: { Service: service },
-    Action: 'sts:AssumeRole',
-  };
-  if (conditions && Object.keys(conditions).length > 0) stmt.Condition = conditions;
-  return JSON.stringify({ Version: '2012-10-17', Statement: [stmt] });
+export function trustPolicy(scope: Construct, id: string, service: string, conditions?: PolicyConditions): string {
+  return new DataAwsIamPolicyDocument(scope, id, {
+    version: '2012-10-17',
+    statement: [
+      {
+        sid: 'AssumeRole',
+        effect: 'Allow',
+        actions: ['sts:AssumeRole'],
+        principals: [{ type: 'Service', identifiers: [service] }],
+        condition: conditions ? conditionBlocks(conditions) : undefined,
+      },
+    ],
+  }).json;
+}
+
+function principalBlocks(p: PolicyPrincipals): { type: string; identifiers: string[] }[] {
+  if (p['*']) return [{ type: '*', identifiers: ['*'] }];
+  const out: { type: string; identifiers: string[] }[] = [];
+  if (p.Service !== undefined) out.push({ type: 'Service', identifiers: ([] as string[]).concat(p.Service) });
+  if (p.AWS !== undefined) out.push({ type: 'AWS', identifiers: ([] as string[]).concat(p.AWS) });
+  return out;
+}
+
+function conditionBlocks(c: PolicyConditions): { test: string; variable: string; values: string[] }[] {
+  return Object.entries(c).flatMap(([test, byKey]) =>
+    Object.entries(byKey).map(([variable, values]) => ({ test, variable, values: ([] as string[]).concat(values) })),
+  );
 }

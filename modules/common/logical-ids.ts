@@ -40,11 +40,20 @@ export function useStableLogicalIds(scope: Construct): void {
     const node = TerraformElement.isTerraformElement(el) ? el.node : (el as Node);
     if (!node.scopes.some((s) => optedIn.has(s))) return cdktfDefault(el);
     const id = stableLogicalId(node, stack);
-    const owner = ids.get(id);
+    // Terraform addresses are per kind (resource type, data source type, output), so only a
+    // clash within one kind is a real conflict.
+    const key = `${kindOf(el)}.${id}`;
+    const owner = ids.get(key);
     if (owner !== undefined && owner !== node.path) {
       throw new Error(`Terraform logical id "${id}" is claimed by both ${owner} and ${node.path}: rename one construct`);
     }
-    ids.set(id, node.path);
+    ids.set(key, node.path);
     return id;
   };
+}
+
+function kindOf(el: TerraformElement | Node): string {
+  if (!TerraformElement.isTerraformElement(el)) return 'asset';
+  const type = (el as { terraformResourceType?: string }).terraformResourceType;
+  return type ?? el.constructor.name;
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { bundleFunction } from '../../modules/common/function-bundle';
 import { BundledFunction, BundledFunctionProps } from '../../modules/common/bundled-function';
-import { onlyResource, resourcesOf, statementsBySid, synth } from './synth-helpers';
+import { onlyResource, resourcesOf, statementsOf, synth } from './synth-helpers';
 
 const base: BundledFunctionProps = {
   functionName: 'my-fn',
@@ -46,15 +46,18 @@ describe('common/BundledFunction', () => {
   it('trusts only lambda.amazonaws.com and grants log writing on its own group plus the given statements', () => {
     const tf = synth((s) => new BundledFunction(s, 'fn', base));
     const [, role] = onlyResource(tf, 'aws_iam_role');
-    expect(JSON.parse(role.assume_role_policy).Statement).to.deep.equal([
-      { Sid: 'AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
-    ]);
+    const trust = statementsOf(tf, role.assume_role_policy);
+    expect(Object.keys(trust)).to.deep.equal(['AssumeRole']);
+    expect(trust.AssumeRole.principals).to.deep.equal({ Service: ['lambda.amazonaws.com'] });
+    expect(trust.AssumeRole.actions).to.deep.equal(['sts:AssumeRole']);
     const [, policy] = onlyResource(tf, 'aws_iam_role_policy');
-    const s = statementsBySid(policy.policy);
+    expect(policy.role).to.equal('${aws_iam_role.fn_role.id}');
+    const s = statementsOf(tf, policy.policy);
     expect(Object.keys(s)).to.deep.equal(['WriteOwnLogs', 'ReadThing']);
-    expect(s.WriteOwnLogs.Action).to.deep.equal(['logs:CreateLogStream', 'logs:PutLogEvents']);
-    expect(s.WriteOwnLogs.Resource).to.equal('${aws_cloudwatch_log_group.fn_logs.arn}:*');
-    expect(s.ReadThing.Resource).to.equal('arn:aws:s3:::bucket/prefix/*');
+    expect(s.WriteOwnLogs.actions).to.deep.equal(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(s.WriteOwnLogs.resources).to.deep.equal(['${aws_cloudwatch_log_group.fn_logs.arn}:*']);
+    expect(s.ReadThing.actions).to.deep.equal(['s3:GetObject']);
+    expect(s.ReadThing.resources).to.deep.equal(['arn:aws:s3:::bucket/prefix/*']);
   });
 
   it('sets reserved concurrency and sorted environment variables when given', () => {
@@ -78,9 +81,16 @@ describe('common/BundledFunction', () => {
     expect(rule.security_group_id).to.equal(`\${aws_security_group.${sgId}.id}`);
     const [, fn] = onlyResource(tf, 'aws_lambda_function');
     expect(fn.vpc_config).to.deep.equal({ subnet_ids: ['subnet-a', 'subnet-b'], security_group_ids: [`\${aws_security_group.${sgId}.id}`] });
-    const s = statementsBySid(onlyResource(tf, 'aws_iam_role_policy')[1].policy);
-    expect(s.ManageVpcEnis.Resource).to.equal('*');
-    expect(s.ManageVpcEnis.Action).to.include('ec2:CreateNetworkInterface');
+    const s = statementsOf(tf, onlyResource(tf, 'aws_iam_role_policy')[1].policy);
+    expect(s.ManageVpcEnis.resources).to.deep.equal(['*']);
+    expect(s.ManageVpcEnis.actions).to.deep.equal([
+      'ec2:CreateNetworkInterface',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeSubnets',
+      'ec2:DeleteNetworkInterface',
+      'ec2:AssignPrivateIpAddresses',
+      'ec2:UnassignPrivateIpAddresses',
+    ]);
   });
 
   it('with given security groups: creates no security group', () => {
@@ -93,7 +103,7 @@ describe('common/BundledFunction', () => {
   it('without a VPC: no security group and no ENI permissions', () => {
     const tf = synth((s) => new BundledFunction(s, 'fn', base));
     expect(resourcesOf(tf, 'aws_security_group')).to.deep.equal({});
-    expect(statementsBySid(onlyResource(tf, 'aws_iam_role_policy')[1].policy)).to.not.have.property('ManageVpcEnis');
+    expect(statementsOf(tf, onlyResource(tf, 'aws_iam_role_policy')[1].policy)).to.not.have.property('ManageVpcEnis');
   });
 
   describe('validation', () => {

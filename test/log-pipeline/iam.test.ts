@@ -1,15 +1,14 @@
 import { expect } from 'chai';
 import { policyDocument, policyObject, trustPolicy } from '../../modules/common/iam';
+import { statementsOf, synth } from './synth-helpers';
 
 describe('common/iam: typed statements → policy JSON', () => {
   it('renders statements with Sid, Allow by default, single values unwrapped', () => {
     // Given two statements, one with a condition
-    const doc = JSON.parse(
-      policyDocument([
+    const doc = policyObject([
         { sid: 'Write', actions: ['kinesis:PutRecord', 'kinesis:PutRecords'], resources: ['arn:aws:kinesis:eu-west-1:1:stream/s'] },
         { sid: 'Key', actions: ['kms:GenerateDataKey'], resources: ['arn:k'], conditions: { StringEquals: { 'kms:ViaService': 'kinesis.eu-west-1.amazonaws.com' } } },
-      ]),
-    );
+      ]);
     // Then the document is the IAM shape
     expect(doc).to.deep.equal({
       Version: '2012-10-17',
@@ -45,16 +44,51 @@ describe('common/iam: typed statements → policy JSON', () => {
     expect(() => policyObject([])).to.throw(/at least one statement/);
   });
 
+  it('renders a policy document data source with principals and conditions as blocks', () => {
+    // Given a resource-policy statement with a principal and two condition operators
+    let ref = '';
+    const tf = synth((scope) => {
+      ref = policyDocument(scope, 'doc', [
+        {
+          sid: 'Allow',
+          principals: { AWS: ['111111111111', '222222222222'] },
+          actions: ['logs:PutSubscriptionFilter'],
+          resources: ['arn:dest'],
+          conditions: { StringEquals: { 'aws:SourceAccount': ['1', '2'] }, Bool: { 'aws:SecureTransport': 'true' } },
+        },
+      ]);
+    });
+    // Then the data source holds the statement as structured blocks
+    expect(ref).to.match(/^\$\{TfToken\[TOKEN\.\d+\]\}$/);
+    const s = statementsOf(tf, '${data.aws_iam_policy_document.doc.json}');
+    expect(s.Allow).to.deep.equal({
+      sid: 'Allow',
+      effect: 'Allow',
+      actions: ['logs:PutSubscriptionFilter'],
+      resources: ['arn:dest'],
+      principals: { AWS: ['111111111111', '222222222222'] },
+      conditions: { StringEquals: { 'aws:SourceAccount': ['1', '2'] }, Bool: { 'aws:SecureTransport': ['true'] } },
+    });
+  });
+
+  it('refuses an invalid statement in a document before creating anything', () => {
+    expect(() => synth((scope) => policyDocument(scope, 'doc', [{ sid: 'X', actions: ['*'], resources: ['arn:x'] }]))).to.throw(
+      /X: wildcard/,
+    );
+  });
+
   it('builds a service trust policy with conditions', () => {
-    const doc = JSON.parse(trustPolicy('logs.amazonaws.com', { StringEquals: { 'aws:SourceAccount': '123456789012' } }));
-    expect(doc.Statement).to.deep.equal([
-      {
-        Sid: 'AssumeRole',
-        Effect: 'Allow',
-        Principal: { Service: 'logs.amazonaws.com' },
-        Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+    const tf = synth((scope) => trustPolicy(scope, 'trust', 'logs.amazonaws.com', { StringEquals: { 'aws:SourceAccount': '123456789012' } }));
+    const s = statementsOf(tf, '${data.aws_iam_policy_document.trust.json}');
+    expect(s).to.deep.equal({
+      AssumeRole: {
+        sid: 'AssumeRole',
+        effect: 'Allow',
+        actions: ['sts:AssumeRole'],
+        resources: [],
+        principals: { Service: ['logs.amazonaws.com'] },
+        conditions: { StringEquals: { 'aws:SourceAccount': ['123456789012'] } },
       },
-    ]);
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Testing } from 'cdktf';
+import { expect } from 'chai';
 
 /** Synthesized Terraform JSON, parsed. */
 export interface TfJson {
@@ -28,36 +29,46 @@ export function onlyResource(tf: TfJson, type: string): [string, Record<string, 
   return entries[0];
 }
 
+/** One statement of an `aws_iam_policy_document` data source, normalized. */
 export interface Statement {
-  Sid: string;
-  Effect: string;
-  Action: string | string[];
-  Resource: string | string[];
-  Principal?: unknown;
-  Condition?: Record<string, Record<string, string | string[]>>;
+  sid: string;
+  effect: string;
+  actions: string[];
+  resources: string[];
+  /** principal type → identifiers */
+  principals: Record<string, string[]>;
+  /** test → variable → values */
+  conditions: Record<string, Record<string, string[]>>;
 }
 
-/** The statements of a policy JSON string, by Sid. */
-export function statementsBySid(policy: string): Record<string, Statement> {
-  const doc = JSON.parse(policy) as { Statement: Statement[] };
-  return Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
+function normalize(raw: Record<string, any>): Statement {
+  const principals: Record<string, string[]> = {};
+  for (const p of raw.principals ?? []) principals[p.type] = p.identifiers;
+  const conditions: Record<string, Record<string, string[]>> = {};
+  for (const c of raw.condition ?? []) (conditions[c.test] ??= {})[c.variable] = c.values;
+  return {
+    sid: raw.sid,
+    effect: raw.effect ?? 'Allow',
+    actions: raw.actions ?? [],
+    resources: raw.resources ?? [],
+    principals,
+    conditions,
+  };
 }
 
-export const asList = (v: string | string[]): string[] => (Array.isArray(v) ? v : [v]);
+/** The statements behind a `${data.aws_iam_policy_document.<id>.json}` reference, by sid. */
+export function statementsOf(tf: TfJson, reference: string): Record<string, Statement> {
+  const m = /^\$\{data\.aws_iam_policy_document\.([A-Za-z0-9_]+)\.json\}$/.exec(reference);
+  if (!m) throw new Error(`not a policy document reference: ${reference}`);
+  const doc = tf.data?.aws_iam_policy_document?.[m[1]];
+  if (!doc) throw new Error(`no aws_iam_policy_document ${m[1]}`);
+  expect(doc.version).to.equal('2012-10-17');
+  return Object.fromEntries((doc.statement as Record<string, any>[]).map((s) => [s.sid, normalize(s)]));
+}
 
-/** Every (resource type, logical id, attribute, statement) of every policy document in the stack. */
-export function allPolicyStatements(tf: TfJson): { where: string; statement: Statement }[] {
-  const out: { where: string; statement: Statement }[] = [];
-  for (const [type, byId] of Object.entries(tf.resource ?? {})) {
-    for (const [id, body] of Object.entries(byId)) {
-      for (const attr of ['policy', 'assume_role_policy', 'access_policy', 'policy_document']) {
-        const value = body[attr];
-        if (typeof value !== 'string' || !value.includes('"Statement"')) continue;
-        for (const s of (JSON.parse(value) as { Statement: Statement[] }).Statement) {
-          out.push({ where: `${type}.${id}.${attr}`, statement: s });
-        }
-      }
-    }
-  }
-  return out;
+/** Every statement of every policy document in the stack, with the document id. */
+export function allStatements(tf: TfJson): { document: string; statement: Statement }[] {
+  return Object.entries(tf.data?.aws_iam_policy_document ?? {}).flatMap(([document, doc]) =>
+    (doc.statement as Record<string, any>[]).map((s) => ({ document, statement: normalize(s) })),
+  );
 }

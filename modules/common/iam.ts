@@ -19,6 +19,7 @@
  * object (pure; for checks and tests).
  */
 import { Construct } from 'constructs';
+import { Fn } from 'cdktf';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 
 /** An IAM condition block: operator → condition key → value(s). */
@@ -102,8 +103,19 @@ export function policyObject(statements: PolicyStatement[]): Record<string, unkn
  * statement as structured blocks (reviewable, testable), and cdktf's HCL output renders it
  * correctly (cdktf 0.21 garbles JSON strings that contain references). The provider computes
  * the document locally; no AWS call.
+ *
+ * `policyDocument(statements)` (no scope) returns a Terraform `jsonencode(...)` expression
+ * instead: also HCL-safe, for places where a data source is unwanted.
  */
-export function policyDocument(scope: Construct, id: string, statements: PolicyStatement[]): string {
+export function policyDocument(statements: PolicyStatement[]): string;
+export function policyDocument(scope: Construct, id: string, statements: PolicyStatement[]): string;
+export function policyDocument(a: Construct | PolicyStatement[], b?: string, c?: PolicyStatement[]): string {
+  if (Array.isArray(a)) return Fn.jsonencode(policyObject(a));
+  if (b === undefined || c === undefined) throw new Error('policyDocument(scope, id, statements): id and statements are required');
+  return documentDataSource(a, b, c);
+}
+
+function documentDataSource(scope: Construct, id: string, statements: PolicyStatement[]): string {
   policyObject(statements); // validates: sids, wildcards, empty lists
   return new DataAwsIamPolicyDocument(scope, id, {
     version: '2012-10-17',

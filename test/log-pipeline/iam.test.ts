@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { policyDocument, policyObject, trustPolicy } from '../../modules/common/iam';
+import { TerraformOutput, TerraformVariable } from 'cdktf';
 import { statementsOf, synth } from './synth-helpers';
 
 describe('common/iam: typed statements → policy JSON', () => {
@@ -69,6 +70,20 @@ describe('common/iam: typed statements → policy JSON', () => {
       principals: { AWS: ['111111111111', '222222222222'] },
       conditions: { StringEquals: { 'aws:SourceAccount': ['1', '2'] }, Bool: { 'aws:SecureTransport': ['true'] } },
     });
+  });
+
+  it('without a scope, renders a jsonencode expression (HCL-safe) of the same document', () => {
+    // Given a statement holding a reference
+    const tf = synth((scope) => {
+      const bucketArn = new TerraformVariable(scope, 'bucket_arn', { type: 'string' }).stringValue;
+      const doc = policyDocument([{ sid: 'Read', actions: ['s3:GetObject'], resources: [`${bucketArn}/*`] }]);
+      new TerraformOutput(scope, 'doc', { value: doc });
+    });
+    const value = String(tf.output?.doc.value);
+    // Then it is a jsonencode call over the HCL object of the policy
+    expect(value).to.equal(
+      '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Sid" = "Read", "Effect" = "Allow", "Action" = "s3:GetObject", "Resource" = "${var.bucket_arn}/*"}]})}',
+    );
   });
 
   it('refuses an invalid statement in a document before creating anything', () => {

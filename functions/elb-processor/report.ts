@@ -1,5 +1,7 @@
 import type { ObjectSummary } from './handler';
 
+/** Shared with the construct's alarms (modules/elb-processor): namespace and the one dimension. */
+
 export const METRIC_NAMESPACE = 'LogsToOpenSearch/ElbProcessor';
 
 /**
@@ -7,7 +9,7 @@ export const METRIC_NAMESPACE = 'LogsToOpenSearch/ElbProcessor';
  * metadata, so the same line is searchable in Logs Insights and becomes metrics (lines,
  * parsed, failed, indexed, duplicates, rejected, transient, bytes, duration) without an API call.
  */
-export function summaryLine(s: ObjectSummary, now = Date.now()): string {
+export function summaryLine(s: ObjectSummary, now = Date.now(), functionName = process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'elb-processor'): string {
   const c = s.counts;
   const metrics: Record<string, number> = c
     ? {
@@ -22,10 +24,11 @@ export function summaryLine(s: ObjectSummary, now = Date.now()): string {
       Timestamp: now,
       CloudWatchMetrics: [{
         Namespace: METRIC_NAMESPACE,
-        Dimensions: [[]],
+        Dimensions: [['FunctionName']],
         Metrics: Object.keys(metrics).map((Name) => ({ Name, Unit: units[Name] ?? 'Count' })),
       }],
     },
+    FunctionName: functionName,
     level: 'INFO',
     message: 'elb log object processed',
     bucket: s.bucket,

@@ -1,0 +1,44 @@
+/**
+ * Elastic Load Balancing's own AWS account per region, for the bucket policy of regions that
+ * existed before August 2022. Newer regions have no such account: their policy names the
+ * service principal `logdelivery.elasticloadbalancing.amazonaws.com` instead.
+ *
+ * Source: AWS ELB user guide, "Enable access logs for your Application Load Balancer" →
+ * "Step 2: Attach a policy to your S3 bucket" (the same table appears in the Classic guide),
+ * cross-checked against several public infrastructure-as-code modules that carry this table.
+ */
+export const ELB_ACCOUNT_BY_REGION: Readonly<Record<string, string>> = {
+  'us-east-1': '127311923021',
+  'us-east-2': '033677994240',
+  'us-west-1': '027434742980',
+  'us-west-2': '797873946194',
+  'af-south-1': '098369216593',
+  'ap-east-1': '754344448648',
+  'ap-southeast-3': '589379963580',
+  'ap-south-1': '718504428378',
+  'ap-northeast-3': '383597477331',
+  'ap-northeast-2': '600734575887',
+  'ap-southeast-1': '114774131450',
+  'ap-southeast-2': '783225319266',
+  'ap-northeast-1': '582318560864',
+  'ca-central-1': '985666609251',
+  'eu-central-1': '054676820928',
+  'eu-west-1': '156460612806',
+  'eu-west-2': '652711504416',
+  'eu-south-1': '635631232127',
+  'eu-west-3': '009996457667',
+  'eu-north-1': '897822967062',
+  'me-south-1': '076674570225',
+  'sa-east-1': '507241528517',
+  'us-gov-west-1': '048591011584',
+  'us-gov-east-1': '190560391635',
+  'cn-north-1': '638102146993',
+  'cn-northwest-1': '037604701340',
+};
+
+/** The partition of a region name (for ARNs). */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}

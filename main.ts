@@ -1,0 +1,77 @@
+/**
+ * The example app: one stack with a LogPipeline, synthesizable as-is with no AWS credentials
+ * and no network (`npm run synth`). Every value a real deployment must change is a Terraform
+ * variable with a placeholder default; set them with `TF_VAR_...` or `cdktf deploy --var`.
+ */
+import { App, TerraformStack, TerraformVariable } from 'cdktf';
+import { Construct } from 'constructs';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { LogPipeline } from './modules/log-pipeline';
+
+export const EXAMPLE_STACK = 'logs-to-opensearch-example';
+
+export class ExampleStack extends TerraformStack {
+  readonly pipeline: LogPipeline;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+
+    const region = new TerraformVariable(this, 'region', {
+      type: 'string',
+      default: 'eu-west-1',
+      description: 'AWS region of the pipeline (same region as the OpenSearch domain and the log groups).',
+    });
+    const offline = new TerraformVariable(this, 'skip_aws_validation', {
+      type: 'bool',
+      default: true,
+      description:
+        'Skip the provider credential, account-id and metadata-API checks. Default true so the example synthesizes and validates without credentials; set false (TF_VAR_skip_aws_validation=false) to plan or deploy.',
+    });
+    const endpoint = new TerraformVariable(this, 'opensearch_endpoint', {
+      type: 'string',
+      default: 'https://search-example.eu-west-1.es.amazonaws.com',
+      description: 'PLACEHOLDER: HTTPS endpoint of your OpenSearch domain (Domain endpoint in the console).',
+    });
+    const domainArn = new TerraformVariable(this, 'opensearch_domain_arn', {
+      type: 'string',
+      default: 'arn:aws:es:eu-west-1:123456789012:domain/example',
+      description: 'PLACEHOLDER: ARN of your OpenSearch domain; the shipper may only POST/PUT to <arn>/*.',
+    });
+
+    new AwsProvider(this, 'aws', {
+      region: region.stringValue,
+      skipCredentialsValidation: offline.booleanValue,
+      skipRequestingAccountId: offline.booleanValue,
+      skipMetadataApiCheck: offline.stringValue,
+      defaultTags: [{ tags: { project: 'logs-to-opensearch' } }],
+    });
+
+    this.pipeline = new LogPipeline(this, 'logs', {
+      name: 'example-logs',
+      // Edit: the log groups to ship (or use `accountPolicy: {}` for every log group of the account).
+      logGroupNames: ['/aws/lambda/example-app', '/ecs/example-service'],
+      opensearch: {
+        endpoint: endpoint.stringValue,
+        domainArn: domainArn.stringValue,
+        indexPrefix: 'logs',
+        indexRules: [
+          { logGroupPattern: '/aws/lambda/*', indexPrefix: 'lambda' },
+          { logGroupPattern: '/ecs/*', indexPrefix: 'ecs' },
+        ],
+      },
+    });
+
+    // ---- ELB processor: the ELB helper adds `new ElbProcessor(this, 'elb', {...})` here. ----
+  }
+}
+
+/** Builds the example app without synthesizing it (tests call this). */
+export function buildApp(options: { outdir?: string } = {}): { app: App; stack: ExampleStack } {
+  const app = new App({ outdir: options.outdir, skipValidation: false });
+  const stack = new ExampleStack(app, EXAMPLE_STACK);
+  return { app, stack };
+}
+
+if (require.main === module) {
+  buildApp().app.synth();
+}

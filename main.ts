@@ -65,9 +65,13 @@ export class ExampleStack extends TerraformStack {
   }
 }
 
-/** Builds the example app without synthesizing it (tests call this). */
+/**
+ * Builds the example app without synthesizing it (tests call this). For HCL set
+ * SYNTH_HCL_OUTPUT=true before calling (`npm run synth:hcl` does): in cdktf 0.21 the stack reads
+ * that variable, and `new App({ hclOutput: true })` alone writes JSON into a .tf file.
+ */
 export function buildApp(options: { outdir?: string } = {}): { app: App; stack: ExampleStack } {
-  const app = new App({ outdir: options.outdir, skipValidation: false });
+  const app = new App({ outdir: options.outdir });
   const stack = new ExampleStack(app, EXAMPLE_STACK);
   return { app, stack };
 }

@@ -1,0 +1,71 @@
+/**
+ * Pure classification of `_bulk` answers. Item statuses: 2xx indexed; 409 on `create` is a
+ * duplicate (the event was indexed by an earlier delivery); 429/502/503/504 are transient
+ * (retried); anything else is permanent (dead-lettered with the error).
+ */
+export type ItemVerdict = 'indexed' | 'duplicate' | 'transient' | 'permanent';
+
+const TRANSIENT = new Set([429, 502, 503, 504]);
+
+export function classifyItemStatus(status: number, action: 'create' | 'index'): ItemVerdict {
+  if (status >= 200 && status < 300) return 'indexed';
+  if (status === 409 && action === 'create') return 'duplicate';
+  return TRANSIENT.has(status) ? 'transient' : 'permanent';
+}
+
+/**
+ * What to do with a whole request answered with a non-2xx status:
+ * - `split`: 413, the body is too large for the cluster; halve the chunk and retry.
+ * - `retry`: 429/5xx and network errors, retried with backoff.
+ * - `defer`: 401/403, credentials or permissions; retrying within the invocation will not help,
+ *   but the items are reported as transient so the event source redelivers them after the fix.
+ * - `reject`: other 4xx (malformed request, wrong path): permanent for every item.
+ */
+export type RequestVerdict = 'split' | 'retry' | 'defer' | 'reject';
+
+export function classifyRequestStatus(status: number): RequestVerdict {
+  if (status === 413) return 'split';
+  if (status === 401 || status === 403) return 'defer';
+  if (status === 429 || status >= 500 || status === 0) return 'retry';
+  return 'reject';
+}
+
+export interface ItemResult {
+  status: number;
+  error?: string;
+}
+
+interface RawItem {
+  [action: string]: { status?: number; error?: unknown } | undefined;
+}
+
+function describeError(error: unknown): string {
+  if (error === undefined || error === null) return '';
+  if (typeof error === 'string') return error;
+  const e = error as { type?: unknown; reason?: unknown; caused_by?: { type?: unknown; reason?: unknown } };
+  let text = `${String(e.type ?? 'error')}: ${String(e.reason ?? '')}`;
+  if (e.caused_by && typeof e.caused_by === 'object') text += ` (caused by ${String(e.caused_by.type)}: ${String(e.caused_by.reason)})`;
+  return text;
+}
+
+/**
+ * Per-item results of a 2xx `_bulk` answer, or `'all-ok'` when the answer says `"errors":false`
+ * (checked on the head of the text first, so a large all-success answer is never parsed).
+ * Throws when the answer is not a bulk response or has a different number of items.
+ */
+export function parseBulkResponse(text: string, expectedItems: number): ItemResult[] | 'all-ok' {
+  const head = text.slice(0, 200);
+  if (/"errors"\s*:\s*false/.test(head)) return 'all-ok';
+  const parsed = JSON.parse(text) as { errors?: boolean; items?: RawItem[] };
+  if (!Array.isArray(parsed.items)) throw new Error('bulk answer has no "items" array');
+  if (parsed.errors === false) return 'all-ok';
+  if (parsed.items.length !== expectedItems)
+    throw new Error(`bulk answer has ${parsed.items.length} items for ${expectedItems} sent`);
+  return parsed.items.map((raw) => {
+    const key = Object.keys(raw)[0];
+    const r = key === undefined ? undefined : raw[key];
+    const status = typeof r?.status === 'number' ? r.status : 0;
+    const error = r?.error === undefined ? undefined : describeError(r.error);
+    return error === undefined ? { status } : { status, error };
+  });
+}

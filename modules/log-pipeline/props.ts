@@ -179,6 +179,10 @@ export function validate(p: LogPipelineProps): void {
       if (g === `/aws/lambda/${shipperName}`) fail(`logGroupNames must not include the shipper's own log group ${g} (feedback loop)`);
     }
   }
+  for (const g of p.accountPolicy?.excludeLogGroupNames ?? []) {
+    // Written into the selection criteria string, which cannot hold Terraform references.
+    if (!literal(g) || !/^[\w\-./#]{1,512}$/.test(g)) fail(`accountPolicy.excludeLogGroupNames: "${g}" is not a literal log group name`);
+  }
   if (p.crossAccount) {
     if (p.crossAccount.sourceAccountIds.length === 0) fail('crossAccount.sourceAccountIds is empty');
     for (const id of p.crossAccount.sourceAccountIds) {

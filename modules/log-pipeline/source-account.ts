@@ -41,6 +41,9 @@ export class LogPipelineSourceAccount extends Construct {
     if (!props.accountPolicy && (props.logGroupNames ?? []).length === 0) {
       throw new Error(`${where}: no log source: give logGroupNames (non-empty) or accountPolicy`);
     }
+    for (const g of props.accountPolicy?.excludeLogGroupNames ?? []) {
+      if (Token.isUnresolved(g) || !/^[\w\-./#]{1,512}$/.test(g)) throw new Error(`${where}: accountPolicy.excludeLogGroupNames: "${g}" is not a literal log group name`);
+    }
     const filterPattern = props.filterPattern ?? '';
 
     for (const [i, logGroupName] of (props.logGroupNames ?? []).entries()) {

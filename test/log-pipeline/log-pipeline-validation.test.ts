@@ -15,6 +15,7 @@ const cases: [string, Partial<LogPipelineProps>, RegExp][] = [
   ['duplicate log group', { logGroupNames: ['/a', '/a'] }, /logGroupNames lists "\/a" twice/],
   ['invalid log group name', { logGroupNames: ['bad name!'] }, /"bad name!" is not a valid log group name/],
   ['subscribing the shipper to itself', { logGroupNames: ['/aws/lambda/test-logs-shipper'] }, /must not include the shipper's own log group .*feedback loop/],
+  ['invalid account-policy exclusion', { logGroupNames: undefined, accountPolicy: { excludeLogGroupNames: ['bad "name"'] } }, /accountPolicy.excludeLogGroupNames: "bad \"name\"" is not a literal log group name/],
   ['empty source account list', { crossAccount: { sourceAccountIds: [] } }, /crossAccount.sourceAccountIds is empty/],
   ['malformed account id', { crossAccount: { sourceAccountIds: ['1234'] } }, /"1234" is not a 12-digit account id/],
   ['stream options with an existing stream', { stream: { existingStreamArn: STREAM_ARN, retentionHours: 48 } }, /apply only to a created stream/],

@@ -35,5 +35,6 @@ describe('LogPipelineSourceAccount (companion for source accounts)', () => {
     expect(() => synthSource({ accountPolicy: {} })).to.throw(/give logGroupNames or accountPolicy, not both/);
     expect(() => synthSource({ logGroupNames: [] })).to.throw(/no log source/);
     expect(() => synthSource({ name: 'X' })).to.throw(/name must be 3\.\.32 lowercase/);
+    expect(() => synthSource({ logGroupNames: undefined, accountPolicy: { excludeLogGroupNames: ['a b'] } })).to.throw(/"a b" is not a literal log group name/);
   });
 });

@@ -3,7 +3,7 @@
  * and no network (`npm run synth`). Every value a real deployment must change is a Terraform
  * variable with a placeholder default; set them with `TF_VAR_...` or `cdktf deploy --var`.
  */
-import { App, TerraformStack, TerraformVariable } from 'cdktf';
+import { App, LocalBackend, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LogPipeline } from './modules/log-pipeline';
@@ -37,6 +37,12 @@ export class ExampleStack extends TerraformStack {
       default: 'arn:aws:es:eu-west-1:123456789012:domain/example',
       description: 'PLACEHOLDER: ARN of your OpenSearch domain; the shipper may only POST/PUT to <arn>/*.',
     });
+
+    // cdktf's implicit local backend writes the absolute checkout path into the stack JSON; this
+    // relative path (from cdktf.out/stacks/<stack>/) keeps the same state file in the project root
+    // and makes the synthesized bytes independent of where the project is checked out.
+    // Real deployments: replace with an S3 backend.
+    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
 
     new AwsProvider(this, 'aws', {
       region: region.stringValue,

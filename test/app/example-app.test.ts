@@ -56,8 +56,9 @@ describe('example app (main.ts)', function () {
     // And the Lambda's zip was copied next to the stack, under the path the function references
     const zip = tf.resource.aws_lambda_function.logs_shipper_function.filename;
     expect(existsSync(join(stackDir, zip)), zip).to.equal(true);
-    // And no backend other than cdktf's default local one
-    expect(Object.keys(tf.terraform.backend ?? { local: {} })).to.deep.equal(['local']);
+    // And a local backend whose path does not depend on where the project is checked out
+    expect(tf.terraform.backend).to.deep.equal({ local: { path: `../../../terraform.${EXAMPLE_STACK}.tfstate` } });
+    expect(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')).to.not.include(process.cwd());
   });
 
   it('is reproducible: two synths give the same bytes', () => {
@@ -69,6 +70,26 @@ describe('example app (main.ts)', function () {
     const tf = JSON.parse(readFileSync(join(a.stackDir, 'cdk.tf.json'), 'utf8'));
     const zip = tf.resource.aws_lambda_function.logs_shipper_function.filename;
     expect(readFileSync(join(b.stackDir, zip)).equals(readFileSync(join(a.stackDir, zip)))).to.equal(true);
+  });
+
+  it('is reproducible across processes, with fresh bundles (what CI and a second machine see)', () => {
+    // Given two separate `main.ts` runs, each bundling the functions from scratch
+    const runs = [0, 1].map(() => {
+      const dir = mkdtempSync(join(tmpdir(), 'lto-proc-'));
+      made.push(dir);
+      const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'main.ts'], {
+        cwd: join(__dirname, '..', '..'),
+        env: { ...process.env, CDKTF_OUTDIR: join(dir, 'out'), LTO_BUILD_DIR: join(dir, 'build'), SYNTH_HCL_OUTPUT: 'false' },
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).to.equal(0);
+      return join(dir, 'out', 'stacks', EXAMPLE_STACK);
+    });
+    // Then the stack JSON and the zipped function are byte-identical
+    const [a, b] = runs.map((d) => readFileSync(join(d, 'cdk.tf.json')));
+    expect(a.equals(b)).to.equal(true);
+    const zip = JSON.parse(a.toString('utf8')).resource.aws_lambda_function.logs_shipper_function.filename;
+    expect(readFileSync(join(runs[0], zip)).equals(readFileSync(join(runs[1], zip)))).to.equal(true);
   });
 
   it('writes HCL that terraform parses and that is fmt-clean once formatted', function () {

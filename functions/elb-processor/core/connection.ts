@@ -1,34 +1,33 @@
-import type { Fields } from './tokenize';
+import { fieldText, type Fields } from './tokenize';
 import type { ConnectionDocument } from './types';
-import { integer, LineError, measurement, quotedText, text, timestamp } from './values';
+import { integer, LineError, measurement, quotedText, text, timestamp, timestampText } from './values';
 
 /** Lines without `conn_trace_id` have 11 fields (FORMATS.md §3). */
 export const CONNECTION_MIN_FIELDS = 11;
 
 /** Parses tokenized ALB connection-log fields (0-based). */
 export function parseConnection(f: Fields): ConnectionDocument {
-  const v = f.values;
   const n = f.count;
   if (n < CONNECTION_MIN_FIELDS)
     throw new LineError(`alb-connection: expected at least ${CONNECTION_MIN_FIELDS} fields, got ${n}`);
-  if (!f.quoted[7]) throw new LineError(`alb-connection: field 8 (leaf_client_cert_subject) must be quoted, got "${v[7]}"`);
-  const validity = text(v[8]!);
+  if (!f.quoted[7]) throw new LineError(`alb-connection: field 8 (leaf_client_cert_subject) must be quoted, got "${fieldText(f, 7)}"`);
+  const validity = text(f, 8);
   return {
-    time: timestamp(v[0]!, 'time')!,
-    client_ip: text(v[1]!),
-    client_port: integer(v[2]!, 'client_port'),
-    listener_port: integer(v[3]!, 'listener_port'),
-    tls_protocol: text(v[4]!),
-    tls_cipher: text(v[5]!),
-    tls_handshake_latency: measurement(v[6]!, 'tls_handshake_latency'),
-    leaf_client_cert_subject: quotedText(v[7]!),
+    time: timestamp(f, 0, 'time')!,
+    client_ip: text(f, 1),
+    client_port: integer(f, 2, 'client_port'),
+    listener_port: integer(f, 3, 'listener_port'),
+    tls_protocol: text(f, 4),
+    tls_cipher: text(f, 5),
+    tls_handshake_latency: measurement(f, 6, 'tls_handshake_latency'),
+    leaf_client_cert_subject: quotedText(f, 7),
     leaf_client_cert_validity: validity,
     leaf_client_cert_not_before: validity ? validityPart(validity, 'NotBefore=') : undefined,
     leaf_client_cert_not_after: validity ? validityPart(validity, 'NotAfter=') : undefined,
-    leaf_client_cert_serial_number: text(v[9]!),
-    tls_verify_status: text(v[10]!),
-    conn_trace_id: n > 11 ? text(v[11]!) : undefined,
-    tls_keyexchange: n > 12 ? text(v[12]!) : undefined,
+    leaf_client_cert_serial_number: text(f, 9),
+    tls_verify_status: text(f, 10),
+    conn_trace_id: n > 11 ? text(f, 11) : undefined,
+    tls_keyexchange: n > 12 ? text(f, 12) : undefined,
   };
 }
 
@@ -38,5 +37,5 @@ function validityPart(validity: string, key: string): string | undefined {
   if (at === -1) return undefined;
   const start = at + key.length;
   const end = validity.indexOf(';', start);
-  return timestamp(validity.slice(start, end === -1 ? validity.length : end), `leaf_client_cert_validity ${key.slice(0, -1)}`);
+  return timestampText(validity.slice(start, end === -1 ? validity.length : end), `leaf_client_cert_validity ${key.slice(0, -1)}`);
 }

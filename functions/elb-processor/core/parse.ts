@@ -2,7 +2,7 @@ import { parseAlb } from './alb';
 import { parseClassic } from './classic';
 import { parseConnection } from './connection';
 import { parseNlb } from './nlb';
-import { newFields, tokenizePlain, tokenizeQuoted, type Fields } from './tokenize';
+import { newFields, tokenize, type Fields } from './tokenize';
 import type { AlbDocument, LineResult, LogType, NlbDocument } from './types';
 import { clip, LineError, looksLikeTimestamp } from './values';
 
@@ -16,8 +16,9 @@ const ALB_TYPES = new Set(['http', 'https', 'h2', 'grpcs', 'ws', 'wss']);
  */
 export function detectLineType(line: string): LogType | 'control' | undefined {
   const sp = line.indexOf(' ');
+  // ALB type words are 2..5 letters: skip the slice and set lookup for anything longer.
+  if (sp >= 2 && sp <= 5 && ALB_TYPES.has(line.slice(0, sp))) return 'alb';
   const first = sp === -1 ? line : line.slice(0, sp);
-  if (ALB_TYPES.has(first)) return 'alb';
   if (first === 'tls') return 'nlb';
   if (first === 'Enable' && line.includes(' for ELB')) return 'control';
   if (looksLikeTimestamp(first)) {
@@ -55,11 +56,11 @@ export function parseLine(line: string): LineResult {
   }
   try {
     if (type === 'nlb') {
-      tokenizePlain(line, fields);
+      tokenize(line, fields, false);
       const doc = parseNlb(fields);
       return { kind: 'doc', type, timestamp: nlbTimestamp(doc), doc };
     }
-    const err = tokenizeQuoted(line, fields);
+    const err = tokenize(line, fields, true);
     if (err !== undefined) return { kind: 'failed', type, reason: err };
     switch (type) {
       case 'alb': {
@@ -93,6 +94,8 @@ function nlbTimestamp(doc: NlbDocument): string {
 }
 
 function isBlank(line: string): boolean {
+  // Lines start with a non-space character; only then is the whole line scanned.
+  if (line.length > 0 && line.charCodeAt(0) !== 32 && line.charCodeAt(0) !== 9) return false;
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i);
     if (c !== 32 && c !== 9) return false;

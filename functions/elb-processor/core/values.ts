@@ -1,3 +1,5 @@
+import { fieldText, type Fields } from './tokenize';
+
 /**
  * Field value conversions shared by every log type, and THE sentinel policy:
  *
@@ -12,41 +14,122 @@
  * Values that are present but not of the documented shape (a word where a number belongs)
  * throw a LineError: that is how a shifted or corrupted line is caught instead of indexed
  * with fields in the wrong places.
+ *
+ * Converters read straight from the line (`Fields` offsets) and allocate a string only for
+ * values that stay strings.
  */
 export class LineError extends Error {
   override readonly name = 'LineError';
 }
 
-/** `-` or empty: no value. */
-export function isBlank(v: string): boolean {
-  return v === '-' || v === '';
+const DASH = 45;
+
+/** Field i is `-` or empty: no value. */
+export function isBlankField(f: Fields, i: number): boolean {
+  const len = f.end[i]! - f.start[i]!;
+  return len === 0 || (len === 1 && f.line.charCodeAt(f.start[i]!) === DASH);
+}
+
+function isMinusOne(f: Fields, i: number): boolean {
+  const s = f.start[i]!;
+  return f.end[i]! - s === 2 && f.line.charCodeAt(s) === DASH && f.line.charCodeAt(s + 1) === 49;
 }
 
 /** A measurement: seconds or milliseconds or bytes. `-`, empty and `-1` give undefined. */
-export function measurement(v: string, field: string): number | undefined {
-  if (v === '-' || v === '' || v === '-1') return undefined;
-  const n = +v;
-  if (n !== n || !isNumeric(v)) throw new LineError(`${field}: expected a number, got "${clip(v)}"`);
+export function measurement(f: Fields, i: number, field: string): number | undefined {
+  const from = f.start[i]!;
+  const to = f.end[i]!;
+  const len = to - from;
+  if (len === 0) return undefined;
+  if (len <= 2 && f.line.charCodeAt(from) === DASH && (len === 1 || f.line.charCodeAt(from + 1) === 49)) return undefined;
+  const n = decimal(f.line, from, to);
+  if (n !== n) throw new LineError(`${field}: expected a number, got "${clip(fieldText(f, i))}"`);
   return n;
 }
 
 /** An integer code (status code, rule priority, port). `-` and empty give undefined; -1 is kept. */
-export function integer(v: string, field: string): number | undefined {
+export function integer(f: Fields, i: number, field: string): number | undefined {
+  const from = f.start[i]!;
+  const to = f.end[i]!;
+  if (to === from || (to - from === 1 && f.line.charCodeAt(from) === DASH)) return undefined;
+  const n = decimal(f.line, from, to);
+  if (!(n === Math.floor(n))) throw new LineError(`${field}: expected an integer, got "${clip(fieldText(f, i))}"`);
+  return n;
+}
+
+/** An integer from a string (list items). */
+export function integerText(v: string, field: string): number | undefined {
   if (v === '-' || v === '') return undefined;
-  const n = +v;
-  if (!(n === Math.floor(n)) || !isNumeric(v)) throw new LineError(`${field}: expected an integer, got "${clip(v)}"`);
+  const n = decimal(v, 0, v.length);
+  if (!(n === Math.floor(n))) throw new LineError(`${field}: expected an integer, got "${clip(v)}"`);
   return n;
 }
 
 /** A plain string field: `-` and empty give undefined. */
-export function text(v: string): string | undefined {
-  return v === '-' || v === '' ? undefined : v;
+export function text(f: Fields, i: number): string | undefined {
+  const from = f.start[i]!;
+  const to = f.end[i]!;
+  if (to === from || (to - from === 1 && f.line.charCodeAt(from) === DASH)) return undefined;
+  return f.line.slice(from, to);
 }
 
 /** A quoted string field: `-`/empty give undefined; `\xHH` and `\"` escapes are decoded. */
-export function quotedText(v: string): string | undefined {
-  if (v === '-' || v === '') return undefined;
+export function quotedText(f: Fields, i: number): string | undefined {
+  const v = text(f, i);
+  return v !== undefined && f.escapes ? decodeEscapes(v) : v;
+}
+
+/** A string with AWS escapes decoded (see unescapeAws). */
+export function decodeEscapes(v: string): string {
   return v.indexOf('\\') === -1 ? v : unescapeAws(v);
+}
+
+/**
+ * `[-]digits[.digits]` in v[from, to) → number, NaN for anything else (exponents fall back
+ * to `Number`). Hand-rolled because it is the hottest conversion (8+ per line): integer part
+ * and fraction are exact integers, so `int + frac / 10^k` is the correctly rounded value
+ * `Number(v)` gives.
+ */
+export function decimal(v: string, from: number, to: number): number {
+  let i = from;
+  let neg = false;
+  if (i < to && v.charCodeAt(i) === DASH) {
+    neg = true;
+    i++;
+  }
+  const startInt = i;
+  let int = 0;
+  let c = 0;
+  while (i < to && (c = v.charCodeAt(i)) >= 48 && c <= 57) {
+    int = int * 10 + (c - 48);
+    i++;
+  }
+  const intDigits = i - startInt;
+  let value = int;
+  if (i < to && c === 46) {
+    i++;
+    const startFrac = i;
+    let frac = 0;
+    while (i < to && (c = v.charCodeAt(i)) >= 48 && c <= 57) {
+      frac = frac * 10 + (c - 48);
+      i++;
+    }
+    const digits = i - startFrac;
+    if (digits === 0 && intDigits === 0) return NaN;
+    if (digits > 15) return slow(v, from, to);
+    value = int + frac / POW10[digits]!;
+  } else if (intDigits === 0) {
+    return NaN;
+  }
+  if (i !== to || intDigits > 15) return slow(v, from, to);
+  return neg ? -value : value;
+}
+
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+function slow(v: string, from: number, to: number): number {
+  const s = v.slice(from, to);
+  return isNumeric(s) ? +s : NaN;
 }
 
 // `+' '` is 0 and `+'0x1f'` is 31: accept only what AWS writes (optional sign, digits, dot, exponent).
@@ -66,8 +149,17 @@ export function clip(v: string, max = 80): string {
  * A timestamp as AWS writes it (`2018-07-02T22:23:00.186641Z`, NLB's `2018-12-20T02:59:40`
  * without zone, which is UTC) → ISO 8601 UTC with `Z`, fraction kept as written.
  */
-export function timestamp(v: string, field: string): string | undefined {
-  if (v === '-' || v === '') return undefined;
+export function timestamp(f: Fields, i: number, field: string): string | undefined {
+  if (isBlankField(f, i)) return undefined;
+  const from = f.start[i]!;
+  const to = f.end[i]!;
+  // Validated on the (flat) line before slicing: the cheapest place to read characters.
+  if (!timestampAt(f.line, from, to)) throw new LineError(`${field}: expected an ISO 8601 timestamp, got "${clip(fieldText(f, i))}"`);
+  const v = f.line.slice(from, to);
+  return f.line.charCodeAt(to - 1) === 90 /* Z */ ? v : `${v}Z`;
+}
+
+export function timestampText(v: string, field: string): string {
   if (!looksLikeTimestamp(v)) throw new LineError(`${field}: expected an ISO 8601 timestamp, got "${clip(v)}"`);
   return v.charCodeAt(v.length - 1) === 90 /* Z */ ? v : `${v}Z`;
 }
@@ -75,23 +167,31 @@ export function timestamp(v: string, field: string): string | undefined {
 const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
 
 export function looksLikeTimestamp(v: string): boolean {
-  if (v.length < 19) return false;
-  if (v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58)
+  return timestampAt(v, 0, v.length);
+}
+
+/** `YYYY-MM-DDTHH:MM:SS[.fraction][Z]` exactly spans v[from, to). */
+function timestampAt(v: string, from: number, to: number): boolean {
+  if (to - from < 19) return false;
+  if (
+    v.charCodeAt(from + 4) !== 45 || v.charCodeAt(from + 7) !== 45 || v.charCodeAt(from + 10) !== 84 ||
+    v.charCodeAt(from + 13) !== 58 || v.charCodeAt(from + 16) !== 58
+  )
     return false;
-  for (const p of DIGIT_POSITIONS) {
-    const c = v.charCodeAt(p);
+  for (let k = 0; k < DIGIT_POSITIONS.length; k++) {
+    const c = v.charCodeAt(from + DIGIT_POSITIONS[k]!);
     if (c < 48 || c > 57) return false;
   }
   // Tail: optional `.digits`, optional `Z`.
-  let i = 19;
-  if (i < v.length && v.charCodeAt(i) === 46) {
+  let i = from + 19;
+  if (i < to && v.charCodeAt(i) === 46) {
     i++;
     const start = i;
-    while (i < v.length && v.charCodeAt(i) >= 48 && v.charCodeAt(i) <= 57) i++;
+    while (i < to && v.charCodeAt(i) >= 48 && v.charCodeAt(i) <= 57) i++;
     if (i === start) return false;
   }
-  if (i < v.length && v.charCodeAt(i) === 90) i++;
-  return i === v.length;
+  if (i < to && v.charCodeAt(i) === 90) i++;
+  return i === to;
 }
 
 /** `ip:port`, `[ipv6]:port` or unbracketed `ipv6:port`, split at the LAST colon. */
@@ -100,24 +200,27 @@ export interface Endpoint {
   port: number;
 }
 
-export function endpoint(v: string, field: string): Endpoint | undefined {
-  if (v === '-' || v === '' || v === '-1') return undefined;
-  let ip: string;
-  let portText: string;
-  if (v.charCodeAt(0) === 91 /* [ */) {
-    const close = v.indexOf(']');
-    if (close === -1 || v.charCodeAt(close + 1) !== 58) throw new LineError(`${field}: expected [ip]:port, got "${clip(v)}"`);
-    ip = v.slice(1, close);
-    portText = v.slice(close + 2);
-  } else {
-    const colon = v.lastIndexOf(':');
-    if (colon <= 0) throw new LineError(`${field}: expected ip:port, got "${clip(v)}"`);
-    ip = v.slice(0, colon);
-    portText = v.slice(colon + 1);
+export function endpoint(f: Fields, i: number, field: string): Endpoint | undefined {
+  if (isBlankField(f, i) || isMinusOne(f, i)) return undefined;
+  const line = f.line;
+  const from = f.start[i]!;
+  const to = f.end[i]!;
+  // The port is the digits after the LAST colon (IPv6 addresses hold colons too), at most 5.
+  let port = 0;
+  let scale = 1;
+  let k = to - 1;
+  while (k >= from && k >= to - 5) {
+    const c = line.charCodeAt(k);
+    if (c < 48 || c > 57) break;
+    port += (c - 48) * scale;
+    scale *= 10;
+    k--;
   }
-  const port = +portText;
-  if (portText.length === 0 || portText.length > 5 || !(port === Math.floor(port)) || !isNumeric(portText))
-    throw new LineError(`${field}: expected ip:port, got "${clip(v)}"`);
+  if (k === to - 1 || k <= from || line.charCodeAt(k) !== 58 /* : */) throw new LineError(`${field}: expected ip:port, got "${clip(fieldText(f, i))}"`);
+  // `[ipv6]:port` (OTel fixture) or bare `ipv6:port` (Vector fixture): brackets are not part of the address.
+  const bracketed = line.charCodeAt(from) === 91 && line.charCodeAt(k - 1) === 93;
+  const ip = bracketed ? line.slice(from + 1, k - 1) : line.slice(from, k);
+  if (ip.length === 0) throw new LineError(`${field}: expected ip:port, got "${clip(fieldText(f, i))}"`);
   return { ip, port };
 }
 
@@ -128,26 +231,30 @@ export interface RequestParts {
   protocol: string | undefined;
 }
 
-export function requestParts(raw: string): RequestParts {
+export function requestParts(raw: string, escapes = true): RequestParts {
   // AWS pads some forms with a trailing space (`"- - - "`, `"… HTTP/1.0 "`): not part of any piece.
   let end = raw.length;
   while (end > 0 && raw.charCodeAt(end - 1) === 32) end--;
   const first = raw.indexOf(' ');
-  if (first === -1 || first >= end) return { method: text(raw.slice(0, end)), url: undefined, protocol: undefined };
+  if (first === -1 || first >= end) return { method: str(raw.slice(0, end)), url: undefined, protocol: undefined };
   const last = raw.lastIndexOf(' ', end - 1);
   if (last === first) {
     // Two pieces: method and URL, version missing ("HTTP version is sometimes missing in real world data").
-    return { method: text(raw.slice(0, first)), url: decode(raw.slice(first + 1, end)), protocol: undefined };
+    return { method: str(raw.slice(0, first)), url: escapes ? decode(raw.slice(first + 1, end)) : str(raw.slice(first + 1, end)), protocol: undefined };
   }
   return {
-    method: text(raw.slice(0, first)),
-    url: decode(raw.slice(first + 1, last)),
-    protocol: text(raw.slice(last + 1, end)),
+    method: str(raw.slice(0, first)),
+    url: escapes ? decode(raw.slice(first + 1, last)) : str(raw.slice(first + 1, last)),
+    protocol: str(raw.slice(last + 1, end)),
   };
 }
 
+function str(v: string): string | undefined {
+  return v === '-' || v === '' ? undefined : v;
+}
+
 function decode(v: string): string | undefined {
-  return quotedText(v);
+  return v === '-' || v === '' ? undefined : decodeEscapes(v);
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -199,6 +306,14 @@ function isHex(c: number): boolean {
 }
 
 function decodeRun(bytes: number[]): string | undefined {
+  // ASCII (`\x22`, `\x5C`): no decoder needed.
+  let ascii = true;
+  for (let k = 0; k < bytes.length; k++) {
+    const b = bytes[k]!;
+    if (b < 32 || b === 127) return undefined;
+    if (b > 127) ascii = false;
+  }
+  if (ascii) return String.fromCharCode(...bytes);
   let s: string;
   try {
     s = utf8.decode(Uint8Array.from(bytes));

@@ -59,22 +59,31 @@ export function truncateDocument(source: string, maxBytes: number): string {
       JSON.stringify({ [TRUNCATED_FIELD]: true, [ORIGINAL_BYTES_FIELD]: originalBytes, ...obj });
     const slots: StringSlot[] = [];
     collectStrings(obj, slots);
-    slots.sort((a, b) => b.value.length - a.value.length);
-    // Two passes: escaping makes serialized sizes larger than raw string sizes.
-    for (let pass = 0; pass < 2; pass++) {
-      let excess = Buffer.byteLength(withMarkers()) - maxBytes;
-      for (const slot of slots) {
-        if (excess <= 0) break;
-        const current = slot.parent[slot.key as never] as unknown as string;
-        const bytes = Buffer.byteLength(current);
-        if (bytes <= SUFFIX.length * 2) continue;
-        const keep = Math.max(0, bytes - excess - Buffer.byteLength(SUFFIX) - 8);
-        const cut = cutUtf8(current, keep) + SUFFIX;
-        (slot.parent as Record<string | number, Json>)[slot.key] = cut;
-        excess -= bytes - Buffer.byteLength(cut);
+    const lens = slots.map((slot) => Buffer.byteLength(slot.value));
+    const total = lens.reduce((a, b) => a + b, 0);
+    const suffixBytes = Buffer.byteLength(SUFFIX);
+    // "Water level": every string longer than L is cut to L bytes, so each long field keeps a
+    // fair share instead of the longest one vanishing. Escaping can make the serialized form
+    // larger than the raw bytes, so re-measure and lower the level if needed.
+    let excess = Buffer.byteLength(withMarkers()) - maxBytes;
+    for (let pass = 0; pass < 4 && slots.length > 0; pass++) {
+      const target = total - excess;
+      const cost = (level: number): number => lens.reduce((sum, len) => sum + (len > level ? level + suffixBytes : len), 0);
+      let lo = 0;
+      let hi = Math.max(...lens);
+      while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        if (cost(mid) <= target) lo = mid;
+        else hi = mid - 1;
       }
+      slots.forEach((slot, i) => {
+        (slot.parent as Record<string | number, Json>)[slot.key] = lens[i]! > lo ? cutUtf8(slot.value, lo) + SUFFIX : slot.value;
+      });
       const out = withMarkers();
-      if (Buffer.byteLength(out) <= maxBytes) return out;
+      const over = Buffer.byteLength(out) - maxBytes;
+      if (over <= 0) return out;
+      if (lo === 0) break;
+      excess += over;
     }
   }
   const head = JSON.stringify({ [TRUNCATED_FIELD]: true, [ORIGINAL_BYTES_FIELD]: originalBytes, '@message': '' });

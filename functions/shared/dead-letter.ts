@@ -1,0 +1,73 @@
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+
+/**
+ * S3 dead-letter writer. One object per invocation and failure kind, JSON lines, one line per
+ * failed record or document with the reason:
+ *
+ *   s3://<bucket>/<prefix><yyyy>/<mm>/<dd>/<function>/<request id>-<kind>-<n>.jsonl
+ *
+ * (UTC date of the write; `n` counts writes in this container, so two writes of one kind in one
+ * invocation never overwrite each other). Each line is `{"kind","reason","function",
+ * "requestId","writtenAt", ...payload}`.
+ */
+export interface DeadLetterEntry {
+  reason: string;
+  [field: string]: unknown;
+}
+
+export interface DeadLetterConfig {
+  bucket: string;
+  /** Key prefix; a `/` is added when missing. @default '' */
+  prefix?: string;
+  functionName: string;
+  s3: Pick<S3Client, 'send'>;
+  now?: () => Date;
+}
+
+export interface DeadLetterWriter {
+  /** Writes the entries as one object; resolves to its key (undefined when there was nothing). Throws when S3 fails. */
+  write(kind: string, requestId: string, entries: DeadLetterEntry[]): Promise<string | undefined>;
+}
+
+/** An S3 client honouring AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL (read by the SDK itself) with the path-style addressing local endpoints need. */
+export function createS3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
+  return new S3Client({ forcePathStyle: Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL) });
+}
+
+export function normalizePrefix(prefix: string | undefined): string {
+  if (!prefix) return '';
+  const trimmed = prefix.replace(/^\/+/, '');
+  return trimmed === '' || trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
+}
+
+export function deadLetterKey(prefix: string, functionName: string, requestId: string, kind: string, n: number, at: Date): string {
+  const yyyy = at.getUTCFullYear();
+  const mm = String(at.getUTCMonth() + 1).padStart(2, '0');
+  const dd = String(at.getUTCDate()).padStart(2, '0');
+  const safe = (s: string): string => s.replace(/[^A-Za-z0-9._-]/g, '_');
+  return `${normalizePrefix(prefix)}${yyyy}/${mm}/${dd}/${safe(functionName)}/${safe(requestId)}-${safe(kind)}-${n}.jsonl`;
+}
+
+export function createDeadLetterWriter(config: DeadLetterConfig): DeadLetterWriter {
+  let counter = 0;
+  const now = config.now ?? (() => new Date());
+  return {
+    async write(kind, requestId, entries) {
+      if (entries.length === 0) return undefined;
+      const at = now();
+      const writtenAt = at.toISOString();
+      const key = deadLetterKey(config.prefix ?? '', config.functionName, requestId, kind, ++counter, at);
+      let body = '';
+      for (const { reason, ...payload } of entries) {
+        body += `${JSON.stringify({ kind, reason, function: config.functionName, requestId, writtenAt, ...payload })}\n`;
+      }
+      await config.s3.send(new PutObjectCommand({
+        Bucket: config.bucket,
+        Key: key,
+        Body: body,
+        ContentType: 'application/x-ndjson',
+      }));
+      return key;
+    },
+  };
+}

@@ -1,20 +1,23 @@
+import { envReader } from '../shared/env';
+
 /** Configuration of the ELB processor, read from the environment once per cold start. */
 export interface ElbProcessorConfig {
-  /** OpenSearch endpoint URL, `https://…` (http allowed only for local testing). */
+  functionName: string;
+  /** OpenSearch endpoint URL: https, or http on a loopback host (local testing). */
   endpoint: string;
   /** `es` for OpenSearch Service domains, `aoss` for Serverless collections. */
   service: 'es' | 'aoss';
   region: string;
   indexPrefix: string;
   metadata: { environment?: string; component?: string; application?: string };
-  /** Bytes of documents per bulk chunk handed to the client. */
+  /** Bytes of documents per chunk handed to the bulk client (also its request cap). */
   chunkBytes: number;
   /** Chunks in flight at once (backpressure bound). */
   maxChunksInFlight: number;
   maxLineBytes: number;
   /** Milliseconds kept free before the Lambda timeout for the summary and cleanup. */
   safetyMarginMs: number;
-  /** Bucket for permanently rejected items (JSON lines with the reason); absent → they are only counted and logged. */
+  /** Bucket for permanently rejected documents; absent → they are logged at ERROR and counted. */
   deadLetterBucket: string | undefined;
   deadLetterPrefix: string;
 }
@@ -29,36 +32,26 @@ export const CONFIG_DEFAULTS = {
   DEAD_LETTER_PREFIX: 'elb-processor/',
 } as const;
 
-/** Throws one error naming every bad variable. */
+const LOOPBACK = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/;
+
+/** Throws one ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv): ElbProcessorConfig {
-  const problems: string[] = [];
-  const endpoint = env.OPENSEARCH_ENDPOINT ?? '';
-  if (!/^https?:\/\/[^/\s]+/.test(endpoint)) problems.push(`OPENSEARCH_ENDPOINT must be an http(s) URL, got "${endpoint}"`);
-  const service = env.OPENSEARCH_SERVICE ?? CONFIG_DEFAULTS.OPENSEARCH_SERVICE;
-  if (service !== 'es' && service !== 'aoss') problems.push(`OPENSEARCH_SERVICE must be "es" or "aoss", got "${service}"`);
-  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? '';
-  if (!region) problems.push('AWS_REGION is not set');
-  const indexPrefix = env.INDEX_PREFIX ?? CONFIG_DEFAULTS.INDEX_PREFIX;
-  if (!/^[a-z0-9][a-z0-9_.-]{0,100}$/.test(indexPrefix)) problems.push(`INDEX_PREFIX must be a lower-case OpenSearch index name prefix, got "${indexPrefix}"`);
-  const int = (name: keyof typeof CONFIG_DEFAULTS, min: number, max: number): number => {
-    const raw = env[name];
-    const v = raw === undefined || raw === '' ? Number(CONFIG_DEFAULTS[name]) : Number(raw);
-    if (!Number.isInteger(v) || v < min || v > max) problems.push(`${name} must be an integer ${min}..${max}, got "${raw}"`);
-    return v;
-  };
+  const r = envReader(env, 'elb-processor');
+  const d = CONFIG_DEFAULTS;
   const config: ElbProcessorConfig = {
-    endpoint,
-    service: service as 'es' | 'aoss',
-    region,
-    indexPrefix,
-    metadata: { environment: env.ENVIRONMENT || undefined, component: env.COMPONENT || undefined, application: env.APPLICATION || undefined },
-    chunkBytes: int('CHUNK_BYTES', 64 * 1024, 100 * 1024 * 1024),
-    maxChunksInFlight: int('MAX_CHUNKS_IN_FLIGHT', 1, 16),
-    maxLineBytes: int('MAX_LINE_BYTES', 1024, 10 * 1024 * 1024),
-    safetyMarginMs: int('SAFETY_MARGIN_MS', 0, 600_000),
-    deadLetterBucket: env.DEAD_LETTER_BUCKET || undefined,
-    deadLetterPrefix: env.DEAD_LETTER_PREFIX ?? CONFIG_DEFAULTS.DEAD_LETTER_PREFIX,
+    functionName: r.str('AWS_LAMBDA_FUNCTION_NAME', { default: 'elb-processor' })!,
+    endpoint: r.url('OPENSEARCH_ENDPOINT', { allowHttp: LOOPBACK.test(env.OPENSEARCH_ENDPOINT ?? '') }),
+    service: r.oneOf('OPENSEARCH_SERVICE', ['es', 'aoss'] as const, d.OPENSEARCH_SERVICE),
+    region: r.str('AWS_REGION', { default: env.AWS_DEFAULT_REGION, required: true })!,
+    indexPrefix: r.str('INDEX_PREFIX', { default: d.INDEX_PREFIX, pattern: /^[a-z0-9][a-z0-9_.-]{0,100}$/, describe: 'a lower-case index name prefix' })!,
+    metadata: { environment: r.str('ENVIRONMENT'), component: r.str('COMPONENT'), application: r.str('APPLICATION') },
+    chunkBytes: r.int('CHUNK_BYTES', { default: d.CHUNK_BYTES, min: 64 * 1024, max: 100 * 1024 * 1024 }),
+    maxChunksInFlight: r.int('MAX_CHUNKS_IN_FLIGHT', { default: d.MAX_CHUNKS_IN_FLIGHT, min: 1, max: 16 }),
+    maxLineBytes: r.int('MAX_LINE_BYTES', { default: d.MAX_LINE_BYTES, min: 1024, max: 10 * 1024 * 1024 }),
+    safetyMarginMs: r.int('SAFETY_MARGIN_MS', { default: d.SAFETY_MARGIN_MS, min: 0, max: 600_000 }),
+    deadLetterBucket: r.str('DEAD_LETTER_BUCKET'),
+    deadLetterPrefix: r.str('DEAD_LETTER_PREFIX', { default: d.DEAD_LETTER_PREFIX })!,
   };
-  if (problems.length) throw new Error(`elb-processor configuration: ${problems.join('; ')}`);
+  r.done();
   return config;
 }

@@ -1,44 +1,40 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { ObjectRef } from './core/events';
+import type { DeadLetterWriter } from '../shared/dead-letter';
 import type { ElbBulkItem } from './core/documents';
-import type { HandlerDeps } from './handler';
+import type { ObjectRef } from './core/events';
 
 /**
- * Items the index rejected permanently (mapping conflicts, 400s) go to
- * `s3://<DEAD_LETTER_BUCKET>/<prefix>YYYY/MM/DD/<requestId>-<n>.jsonl`, one JSON line per item
- * with the target index, id, status, error and the document itself, so they can be fixed and
- * replayed. Without a dead-letter bucket they are logged (count + first reasons) at ERROR.
+ * Documents OpenSearch rejected permanently (mapping conflicts, 400s) go to the shared S3
+ * dead-letter writer (kind `rejected-document`: target index, id, status, error, the source
+ * object and line, and the document) so they can be fixed and replayed. Without a dead-letter
+ * bucket they are logged at ERROR (count and first reasons); either way they are counted.
+ * Returns how many were dead-lettered.
  */
-export async function writeRejected(
-  deps: Pick<HandlerDeps, 'config' | 's3'>,
+export async function deadLetterRejected(
+  writer: DeadLetterWriter | undefined,
   obj: ObjectRef,
   rejected: { item: ElbBulkItem; status: number; error: string }[],
   requestId: string,
-): Promise<void> {
-  const { deadLetterBucket, deadLetterPrefix } = deps.config;
-  if (!deadLetterBucket) {
-    console.error(JSON.stringify({
+): Promise<number> {
+  if (rejected.length === 0) return 0;
+  if (!writer) {
+    process.stdout.write(`${JSON.stringify({
       level: 'ERROR',
       message: 'documents rejected by OpenSearch and no DEAD_LETTER_BUCKET configured',
       bucket: obj.bucket,
       key: obj.key,
       rejected: rejected.length,
       examples: rejected.slice(0, 5).map((r) => ({ line: r.item.ref, status: r.status, error: r.error })),
-    }));
-    return;
+    })}\n`);
+    return 0;
   }
-  const day = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
-  const body = rejected
-    .map((r) => JSON.stringify({ source_bucket: obj.bucket, source_key: obj.key, line: r.item.ref, index: r.item.index, id: r.item.id, status: r.status, error: r.error, document: r.item.source }))
-    .join('\n');
-  await deps.s3.send(new PutObjectCommand({
-    Bucket: deadLetterBucket,
-    Key: `${deadLetterPrefix}${day}/${requestId}-${r6()}.jsonl`,
-    Body: `${body}\n`,
-    ContentType: 'application/x-ndjson',
-  }));
-}
-
-function r6(): string {
-  return Math.random().toString(36).slice(2, 8);
+  await writer.write('rejected-document', requestId, rejected.map((r) => ({
+    reason: `${r.status}: ${r.error}`,
+    sourceBucket: obj.bucket,
+    sourceKey: obj.key,
+    line: r.item.ref,
+    index: r.item.index,
+    id: r.item.id,
+    document: r.item.source,
+  })));
+  return rejected.length;
 }

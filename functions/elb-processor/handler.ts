@@ -1,17 +1,22 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import type { Readable } from 'node:stream';
+import type { DeadLetterWriter } from '../shared/dead-letter';
+import type { LineWriter } from '../shared/metrics';
 import type { ElbProcessorConfig } from './config';
 import { objectsFromEvent, type ObjectRef } from './core/events';
 import { classifyKey } from './core/s3-key';
+import { deadLetterRejected } from './dead-letter';
 import { processStream, type BulkSender, type FileCounts } from './pipeline';
-import { writeRejected } from './dead-letter';
-import { logFileSummary } from './report';
+import { logObjectSummary } from './report';
 
 export interface HandlerDeps {
   config: ElbProcessorConfig;
-  s3: S3Client;
+  s3: Pick<S3Client, 'send'>;
   sender: BulkSender;
+  deadLetters?: DeadLetterWriter;
+  /** Where summary lines go (stdout by default). */
+  write?: LineWriter;
 }
 
 export interface ObjectSummary {
@@ -20,16 +25,17 @@ export interface ObjectSummary {
   /** `processed`, or why the object was skipped. */
   status: 'processed' | 'skipped-test-file' | 'skipped-not-a-log';
   counts?: FileCounts;
+  deadLettered?: number;
   durationMs: number;
 }
 
 /**
  * Processes every object of the event in turn. Skips AWS's ELBAccessLogTestFile and keys that
- * are not load-balancer logs. Unparsable lines are indexed into `<prefix>-failed`; items the
- * index rejects permanently are dead-lettered to S3 (when configured) and counted. Items that
- * still fail transiently at the deadline make the invocation throw, so Lambda's asynchronous
- * retry reprocesses the object: deterministic ids + `create` turn the re-sent documents into
- * 409 duplicates, never copies.
+ * are not load-balancer logs. Unparsable lines are indexed into `<prefix>-failed`; documents
+ * the index rejects permanently are dead-lettered to S3 (when configured) and counted.
+ * Documents still failing transiently at the deadline make the invocation throw, so Lambda's
+ * asynchronous retry reprocesses the object: deterministic ids + `create` turn the re-sent
+ * documents into 409 duplicates, never copies.
  */
 export function createHandler(deps: HandlerDeps) {
   return async function handler(event: unknown, context: Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>): Promise<ObjectSummary[]> {
@@ -40,10 +46,10 @@ export function createHandler(deps: HandlerDeps) {
       const deadlineMs = Date.now() + context.getRemainingTimeInMillis() - deps.config.safetyMarginMs;
       const summary = await processObject(deps, obj, deadlineMs, context.awsRequestId);
       summaries.push(summary);
-      logFileSummary(summary);
-      if (summary.counts && summary.counts.transient > 0) retry.push(`s3://${obj.bucket}/${obj.key} (${summary.counts.transient} items)`);
+      logObjectSummary(deps.config.functionName, summary, deps.write);
+      if (summary.counts && summary.counts.transient > 0) retry.push(`s3://${obj.bucket}/${obj.key} (${summary.counts.transient} documents)`);
     }
-    if (retry.length) throw new Error(`transient indexing failures, retrying: ${retry.join(', ')}`);
+    if (retry.length) throw new Error(`transient indexing failures, the event will be retried: ${retry.join(', ')}`);
     return summaries;
   };
 }
@@ -58,15 +64,16 @@ export async function processObject(deps: HandlerDeps, obj: ObjectRef, deadlineM
   const revision = obj.versionId ?? res.VersionId ?? stripQuotes(obj.eTag ?? res.ETag ?? '');
   const body = res.Body as Readable | undefined;
   if (!body) throw new Error(`s3://${obj.bucket}/${obj.key}: GetObject returned no body`);
+  const { config } = deps;
   const outcome = await processStream(
     body,
     kind.gzip,
-    { bucket: obj.bucket, key: obj.key, revision, indexPrefix: deps.config.indexPrefix, keyType: kind.type, metadata: deps.config.metadata },
+    { bucket: obj.bucket, key: obj.key, revision, indexPrefix: config.indexPrefix, keyType: kind.type, metadata: config.metadata },
     deps.sender,
-    { chunkBytes: deps.config.chunkBytes, maxChunksInFlight: deps.config.maxChunksInFlight, maxLineBytes: deps.config.maxLineBytes, deadlineMs },
+    { chunkBytes: config.chunkBytes, maxChunksInFlight: config.maxChunksInFlight, maxLineBytes: config.maxLineBytes, deadlineMs },
   );
-  if (outcome.rejectedItems.length > 0) await writeRejected(deps, obj, outcome.rejectedItems, requestId);
-  return { bucket: obj.bucket, key: obj.key, status: 'processed', counts: outcome.counts, durationMs: Date.now() - started };
+  const deadLettered = await deadLetterRejected(deps.deadLetters, obj, outcome.rejectedItems, requestId);
+  return { bucket: obj.bucket, key: obj.key, status: 'processed', counts: outcome.counts, deadLettered, durationMs: Date.now() - started };
 }
 
 function stripQuotes(s: string): string {

@@ -1,4 +1,5 @@
 import { pipeline } from 'node:stream';
+import type { BulkClient } from '../shared/opensearch';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { DocumentBuilder, type ElbBulkItem, type FileContext } from './core/documents';
@@ -6,20 +7,7 @@ import { LineSplitter } from './core/lines';
 import { parseLine } from './core/parse';
 
 /** The part of the shared bulk client (functions/shared/opensearch) this pipeline uses. */
-export interface BulkSender {
-  send<R>(
-    items: { index: string; id?: string; action: 'create' | 'index'; source: string; ref: R }[],
-    opts: { deadlineMs: number },
-  ): Promise<{
-    indexed: number;
-    duplicates: number;
-    transientFailures: { item: { ref: R; index: string; id?: string; source: string }; status: number; error: string }[];
-    permanentFailures: { item: { ref: R; index: string; id?: string; source: string }; status: number; error: string }[];
-    requests: number;
-    retries: number;
-    bytesSent: number;
-  }>;
-}
+export type BulkSender = Pick<BulkClient, 'send'>;
 
 export interface PipelineOptions {
   /** Flush a chunk to the bulk client once its sources reach this many bytes. */

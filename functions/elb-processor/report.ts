@@ -1,44 +1,48 @@
+import { writeSummary, type LineWriter, type MetricUnit } from '../shared/metrics';
 import type { ObjectSummary } from './handler';
 
-/** Shared with the construct's alarms (modules/elb-processor): namespace and the one dimension. */
-
-export const METRIC_NAMESPACE = 'LogsToOpenSearch/ElbProcessor';
-
 /**
- * One structured line per object: the summary fields plus CloudWatch Embedded Metric Format
- * metadata, so the same line is searchable in Logs Insights and becomes metrics (lines,
- * parsed, failed, indexed, duplicates, rejected, transient, bytes, duration) without an API call.
+ * One summary line per object through the shared EMF writer (namespace `LogsToOpenSearch`,
+ * dimension `FunctionName`): searchable in Logs Insights and turned into metrics without an
+ * API call. The construct's alarms read `FailedLines`, `RejectedDocuments` from here.
  */
-export function summaryLine(s: ObjectSummary, now = Date.now(), functionName = process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'elb-processor'): string {
+export const ELB_METRICS = {
+  failedLines: 'FailedLines',
+  rejectedDocuments: 'RejectedDocuments',
+} as const;
+
+export function logObjectSummary(functionName: string, s: ObjectSummary, write?: LineWriter): string {
   const c = s.counts;
   const metrics: Record<string, number> = c
     ? {
-        Lines: c.lines, Parsed: c.parsed, Failed: c.failed, Indexed: c.indexed, Duplicates: c.duplicates,
-        Rejected: c.rejected, Transient: c.transient, Bytes: c.bytes, CompressedBytes: c.compressedBytes,
+        Lines: c.lines,
+        ParsedLines: c.parsed,
+        [ELB_METRICS.failedLines]: c.failed,
+        IndexedDocuments: c.indexed,
+        DuplicateDocuments: c.duplicates,
+        [ELB_METRICS.rejectedDocuments]: c.rejected,
+        DeadLettered: s.deadLettered ?? 0,
+        TransientFailures: c.transient,
+        Bytes: c.bytes,
+        CompressedBytes: c.compressedBytes,
+        DurationMs: s.durationMs,
       }
-    : { Skipped: 1 };
-  metrics.DurationMs = s.durationMs;
-  const units: Record<string, string> = { Bytes: 'Bytes', CompressedBytes: 'Bytes', DurationMs: 'Milliseconds' };
-  return JSON.stringify({
-    _aws: {
-      Timestamp: now,
-      CloudWatchMetrics: [{
-        Namespace: METRIC_NAMESPACE,
-        Dimensions: [['FunctionName']],
-        Metrics: Object.keys(metrics).map((Name) => ({ Name, Unit: units[Name] ?? 'Count' })),
-      }],
+    : { SkippedObjects: 1, DurationMs: s.durationMs };
+  const units: Record<string, MetricUnit> = { Bytes: 'Bytes', CompressedBytes: 'Bytes', DurationMs: 'Milliseconds' };
+  return writeSummary(
+    {
+      functionName,
+      message: s.status === 'processed' ? 'elb log object processed' : `elb object ${s.status}`,
+      metrics,
+      units,
+      properties: {
+        bucket: s.bucket,
+        key: s.key,
+        status: s.status,
+        ...(c ? { blankLines: c.blank, controlLines: c.control, requests: c.requests, retries: c.retries } : {}),
+      },
+      level: c && (c.failed > 0 || c.rejected > 0 || c.transient > 0) ? 'WARN' : 'INFO',
     },
-    FunctionName: functionName,
-    level: 'INFO',
-    message: 'elb log object processed',
-    bucket: s.bucket,
-    key: s.key,
-    status: s.status,
-    ...(c ? { blank: c.blank, control: c.control, requests: c.requests, retries: c.retries } : {}),
-    ...metrics,
-  });
-}
-
-export function logFileSummary(s: ObjectSummary): void {
-  console.log(summaryLine(s));
+    write,
+  );
 }

@@ -13,7 +13,8 @@ import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-own
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
-import { METRIC_NAMESPACE as ELB_METRIC_NAMESPACE } from '../../functions/elb-processor/report';
+import { ELB_METRICS } from '../../functions/elb-processor/report';
+import { METRIC_NAMESPACE as ELB_METRIC_NAMESPACE } from '../../functions/shared/metrics';
 import { BundledFunction } from '../common/bundled-function';
 import { policyDocument, type PolicyStatement } from '../common/iam';
 import { useStableLogicalIds } from '../common/logical-ids';
@@ -199,8 +200,8 @@ export class ElbProcessor extends Construct {
       };
       const byFunction = { FunctionName: fn.functionName };
       alarm('errors', 'ELB processor invocations failed (objects are retried; after the retries they go to the failure destination)', 'AWS/Lambda', 'Errors', byFunction, 1);
-      alarm('failed-lines', 'Load-balancer log lines did not parse (indexed into <prefix>-failed with the reason)', ELB_METRIC_NAMESPACE, 'Failed', byFunction, props.failedLinesThreshold ?? d.failedLinesThreshold);
-      alarm('rejected', 'OpenSearch rejected documents permanently (dead-lettered or logged)', ELB_METRIC_NAMESPACE, 'Rejected', byFunction, 1);
+      alarm('failed-lines', 'Load-balancer log lines did not parse (indexed into <prefix>-failed with the reason)', ELB_METRIC_NAMESPACE, ELB_METRICS.failedLines, byFunction, props.failedLinesThreshold ?? d.failedLinesThreshold);
+      alarm('rejected', 'OpenSearch rejected documents permanently (dead-lettered or logged)', ELB_METRIC_NAMESPACE, ELB_METRICS.rejectedDocuments, byFunction, 1);
     }
 
     // --- outputs -------------------------------------------------------------------------

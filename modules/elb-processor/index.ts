@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformOutput } from 'cdktf';
+import { Fn, TerraformOutput } from 'cdktf';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
@@ -159,7 +159,8 @@ export class ElbProcessor extends Construct {
       const rule = new CloudwatchEventRule(this, 'object_created', {
         name: `${props.functionName ?? d.functionName}-object-created`,
         description: 'New load-balancer log objects',
-        eventPattern: JSON.stringify({
+        // jsonencode, not JSON.stringify: the pattern holds a bucket reference, which cdktf's HCL output garbles inside a JSON string.
+        eventPattern: Fn.jsonencode({
           source: ['aws.s3'],
           'detail-type': ['Object Created'],
           detail: { bucket: { name: [this.bucketName] }, object: { key: [{ prefix: logsPrefix }] } },

@@ -81,10 +81,9 @@ describe('modules/elb-processor: ElbProcessor synth', () => {
     expect(n.eventbridge).to.equal(true);
     expect(n).to.not.have.property('lambda_function');
     const [, rule] = onlyResource(tf, 'aws_cloudwatch_event_rule');
-    expect(JSON.parse(rule.event_pattern)).to.deep.equal({
-      source: ['aws.s3'], 'detail-type': ['Object Created'],
-      detail: { bucket: { name: ['${aws_s3_bucket.elb_bucket.bucket}'] }, object: { key: [{ prefix: 'alb/AWSLogs/' }] } },
-    });
+    expect(rule.event_pattern).to.equal(
+      '${jsonencode({"source" = ["aws.s3"], "detail-type" = ["Object Created"], "detail" = {"bucket" = {"name" = [aws_s3_bucket.elb_bucket.bucket]}, "object" = {"key" = [{"prefix" = "alb/AWSLogs/"}]}}})}',
+    );
     const [, perm] = onlyResource(tf, 'aws_lambda_permission');
     expect(perm).to.include({ principal: 'events.amazonaws.com', source_arn: '${aws_cloudwatch_event_rule.elb_object_created.arn}' });
   });

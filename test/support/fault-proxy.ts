@@ -38,6 +38,8 @@ export interface ProxyStats {
   itemFaults: Record<ItemFaultStatus, number>;
   dropped: number;
   upstreamDown: number;
+  /** Items OpenSearch answered 409 (create of an id it already holds): redeliveries made harmless. */
+  conflicts: number;
 }
 
 export interface FaultProxy {
@@ -69,6 +71,7 @@ const emptyStats = (): ProxyStats => ({
   itemFaults: { 429: 0, 400: 0 },
   dropped: 0,
   upstreamDown: 0,
+  conflicts: 0,
 });
 
 const ITEM_ERRORS: Record<ItemFaultStatus, { type: string; reason: string }> = {
@@ -223,6 +226,7 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       return;
     }
     stats.forwarded++;
+    if (isBulk) stats.conflicts += upstreamRes.body.toString('utf8').match(/"status":409\b/g)?.length ?? 0;
     if (!injected || injected.size === 0 || upstreamRes.status !== 200) {
       const passHeaders = { ...upstreamRes.headers };
       delete passHeaders['transfer-encoding'];

@@ -1,0 +1,278 @@
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  PutLogEventsCommand,
+  PutSubscriptionFilterCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { createKinesisEventSource, localKinesisClient, type KinesisEventSource, type KinesisEventSourceOptions, type KinesisHandler } from '../../tools/local-runner';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
+import { startMoto, TEST_AWS_ENV, type MotoServer } from '../support/moto';
+import { startOpenSearch, type OpenSearchNode } from '../support/opensearch';
+import { allDocs, installIndexTemplate, startVisibilitySampler, type StoredDoc } from './search';
+import type { PutBatch } from './workload';
+
+/**
+ * The whole local pipeline for one e2e run: moto CloudWatch Logs → subscription filter → moto Kinesis →
+ * local event source mapping → the real shipper handler → SigV4 fault proxy → real OpenSearch, with
+ * dead letters in moto S3 and on-failure metadata in moto SQS.
+ */
+export interface Services {
+  moto: MotoServer;
+  search: OpenSearchNode;
+  proxy: FaultProxy;
+  s3: S3Client;
+  kinesis: KinesisClient;
+  logs: CloudWatchLogsClient;
+  sqs: SQSClient;
+  deadLetterBucket: string;
+  timings: { servicesMs: number };
+  stop(): Promise<void>;
+}
+
+export async function startServices(log: (line: string) => void = () => {}): Promise<Services> {
+  const started = Date.now();
+  Object.assign(process.env, TEST_AWS_ENV);
+  const [moto, search] = await Promise.all([startMoto(), startOpenSearch({ log })]);
+  const proxy = await startFaultProxy({
+    upstream: search.endpoint,
+    credentials: { [TEST_AWS_ENV.AWS_ACCESS_KEY_ID]: TEST_AWS_ENV.AWS_SECRET_ACCESS_KEY },
+    service: 'es',
+    region: TEST_AWS_ENV.AWS_REGION,
+  });
+  const region = TEST_AWS_ENV.AWS_REGION;
+  const s3 = new S3Client({ endpoint: moto.endpoint, region, forcePathStyle: true });
+  const deadLetterBucket = 'e2e-dead-letters';
+  await s3.send(new CreateBucketCommand({ Bucket: deadLetterBucket, CreateBucketConfiguration: { LocationConstraint: region } }));
+  const services: Services = {
+    moto,
+    search,
+    proxy,
+    s3,
+    kinesis: localKinesisClient(moto.endpoint, region),
+    logs: new CloudWatchLogsClient({ endpoint: moto.endpoint, region }),
+    sqs: new SQSClient({ endpoint: moto.endpoint, region }),
+    deadLetterBucket,
+    timings: { servicesMs: Date.now() - started },
+    async stop() {
+      for (const c of [services.s3, services.kinesis, services.logs, services.sqs]) c.destroy();
+      await proxy.close();
+      await Promise.all([moto.stop(), search.stop()]);
+    },
+  };
+  return services;
+}
+
+const FUNCTIONS_DIR = resolve(__dirname, '..', '..', 'functions');
+
+/**
+ * Loads the shipper fresh with the given environment: it reads its configuration once per module load
+ * (as per Lambda cold start), so each run gets its own "cold start".
+ */
+export function loadShipper(env: Record<string, string>, moduleDir = resolve(FUNCTIONS_DIR, 'shipper')): KinesisHandler {
+  Object.assign(process.env, env);
+  for (const key of Object.keys(require.cache)) if (key.startsWith(FUNCTIONS_DIR) || key.startsWith(moduleDir)) delete require.cache[key];
+  return (require(moduleDir) as { handler: KinesisHandler }).handler;
+}
+
+export interface StreamEvent {
+  id: string;
+  timestamp: number;
+  message: string;
+  logGroup: string;
+  logStream: string;
+  owner: string;
+}
+
+export interface StreamContents {
+  events: StreamEvent[];
+  /** Records that are not gzip'd CloudWatch Logs JSON (poison), by sequence number. */
+  undecodable: { shardId: string; sequenceNumber: string; bytes: number; dataBase64: string }[];
+  controlMessages: number;
+  records: number;
+}
+
+export interface DeadLetterObject {
+  key: string;
+  body: string;
+}
+
+export interface PipelineRun {
+  readonly name: string;
+  readonly prefix: string;
+  readonly streamName: string;
+  readonly deadLetterPrefix: string;
+  readonly source: KinesisEventSource;
+  readonly putTimes: Map<string, number>;
+  /** Document id → first time a search returned it. */
+  readonly firstSeen: Map<string, number>;
+  /** put-log-events for each batch, `concurrency` calls at a time; `onBatch` after each. */
+  put(batches: PutBatch[], opts?: { concurrency?: number; onBatch?: (done: number) => void | Promise<void> }): Promise<void>;
+  putRaw(data: Buffer, partitionKey?: string): Promise<string>;
+  /** What the stream holds, read independently of the runner and the shipper. */
+  readStream(): Promise<StreamContents>;
+  docs(): Promise<StoredDoc[]>;
+  deadLetters(): Promise<DeadLetterObject[]>;
+  finish(): Promise<void>;
+}
+
+export interface RunOptions {
+  name: string;
+  groups: string[];
+  streamsPerGroup: number;
+  shards?: number;
+  shipperEnv?: Record<string, string>;
+  /** Folder of the handler module. @default functions/shipper */
+  shipperModule?: string;
+  runner?: Partial<Omit<KinesisEventSourceOptions, 'kinesis' | 'streamName' | 'handler'>>;
+}
+
+export async function openRun(services: Services, opts: RunOptions): Promise<PipelineRun> {
+  const { logs, kinesis, s3, sqs } = services;
+  const prefix = `e2e-${opts.name}`;
+  const streamName = `cwl-${opts.name}`;
+  const deadLetterPrefix = `dead-letter/${opts.name}/`;
+  await installIndexTemplate(services.search.endpoint, prefix);
+
+  await kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: opts.shards ?? 2 }));
+  const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+  const streamArn = summary.StreamDescriptionSummary!.StreamARN!;
+  for (const group of opts.groups) {
+    await logs.send(new CreateLogGroupCommand({ logGroupName: group }));
+    for (let s = 0; s < opts.streamsPerGroup; s++)
+      await logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: `stream-${s}` }));
+    await logs.send(
+      new PutSubscriptionFilterCommand({
+        logGroupName: group,
+        filterName: 'to-opensearch',
+        filterPattern: '',
+        destinationArn: streamArn,
+        roleArn: 'arn:aws:iam::123456789012:role/cwl-to-kinesis',
+      }),
+    );
+  }
+  const queue = await sqs.send(new CreateQueueCommand({ QueueName: `on-failure-${opts.name}` }));
+
+  const handler = loadShipper({
+    OPENSEARCH_ENDPOINT: services.proxy.endpoint,
+    OPENSEARCH_SERVICE: 'es',
+    AWS_REGION: TEST_AWS_ENV.AWS_REGION,
+    INDEX_PREFIX: prefix,
+    DEAD_LETTER_BUCKET: services.deadLetterBucket,
+    DEAD_LETTER_PREFIX: deadLetterPrefix,
+    AWS_ENDPOINT_URL: services.moto.endpoint,
+    ...opts.shipperEnv,
+  }, opts.shipperModule);
+  const source = await createKinesisEventSource({
+    kinesis,
+    streamName,
+    handler,
+    functionName: 'shipper',
+    batchSize: 5,
+    functionTimeoutMs: 15_000,
+    maximumRetryAttempts: 50,
+    onFailure: { sqs, queueUrl: queue.QueueUrl! },
+    ...opts.runner,
+  });
+  source.start();
+  const sampler = startVisibilitySampler(services.search.endpoint, prefix);
+
+  const putTimes = new Map<string, number>();
+  const tokenRe = /tok=[\w.-]+-\d+/;
+
+  return {
+    name: opts.name,
+    prefix,
+    streamName,
+    deadLetterPrefix,
+    source,
+    putTimes,
+    firstSeen: sampler.firstSeen,
+    async put(batches, putOpts = {}) {
+      let next = 0;
+      let done = 0;
+      const worker = async () => {
+        while (next < batches.length) {
+          const batch = batches[next++]!;
+          const at = Date.now();
+          await logs.send(
+            new PutLogEventsCommand({
+              logGroupName: batch.group,
+              logStreamName: batch.stream,
+              logEvents: batch.events.map((e) => ({ timestamp: e.timestamp, message: e.message })),
+            }),
+          );
+          for (const e of batch.events) putTimes.set(tokenRe.exec(e.message)?.[0] ?? e.token, at);
+          await putOpts.onBatch?.(++done);
+        }
+      };
+      await Promise.all(Array.from({ length: putOpts.concurrency ?? 2 }, worker));
+    },
+    async putRaw(data, partitionKey = 'poison') {
+      const res = await kinesis.send(new PutRecordCommand({ StreamName: streamName, Data: data, PartitionKey: partitionKey }));
+      return res.SequenceNumber!;
+    },
+    readStream: () => readWholeStream(kinesis, streamName),
+    docs: () => allDocs(services.search.endpoint, prefix),
+    async deadLetters() {
+      const out: DeadLetterObject[] = [];
+      let token: string | undefined;
+      do {
+        const page = await s3.send(new ListObjectsV2Command({ Bucket: services.deadLetterBucket, Prefix: deadLetterPrefix, ContinuationToken: token }));
+        for (const o of page.Contents ?? []) {
+          const got = await s3.send(new GetObjectCommand({ Bucket: services.deadLetterBucket, Key: o.Key! }));
+          let bytes = Buffer.from(await got.Body!.transformToByteArray());
+          if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+          out.push({ key: o.Key!, body: bytes.toString('utf8') });
+        }
+        token = page.NextContinuationToken;
+      } while (token);
+      return out;
+    },
+    async finish() {
+      await source.stop();
+      await sampler.stop();
+    },
+  };
+}
+
+async function readWholeStream(kinesis: KinesisClient, streamName: string): Promise<StreamContents> {
+  const out: StreamContents = { events: [], undecodable: [], controlMessages: 0, records: 0 };
+  const shards = await kinesis.send(new ListShardsCommand({ StreamName: streamName }));
+  for (const shard of shards.Shards ?? []) {
+    let iterator = (
+      await kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))
+    ).ShardIterator;
+    while (iterator) {
+      const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      const records = page.Records ?? [];
+      for (const r of records) {
+        out.records++;
+        const data = Buffer.from(r.Data ?? new Uint8Array());
+        let doc: { messageType?: string; logGroup: string; logStream: string; owner: string; logEvents: { id: string | number; timestamp: number; message: string }[] };
+        try {
+          doc = JSON.parse(gunzipSync(data).toString('utf8'));
+          if (doc.messageType !== 'DATA_MESSAGE' && doc.messageType !== 'CONTROL_MESSAGE') throw new Error('not CloudWatch Logs');
+          if (doc.messageType === 'DATA_MESSAGE' && !Array.isArray(doc.logEvents)) throw new Error('logEvents is not an array');
+        } catch {
+          out.undecodable.push({ shardId: shard.ShardId!, sequenceNumber: r.SequenceNumber!, bytes: data.length, dataBase64: data.toString('base64') });
+          continue;
+        }
+        if (doc.messageType === 'CONTROL_MESSAGE') {
+          out.controlMessages++;
+          continue;
+        }
+        for (const e of doc.logEvents)
+          out.events.push({ id: String(e.id), timestamp: e.timestamp, message: e.message, logGroup: doc.logGroup, logStream: doc.logStream, owner: doc.owner });
+      }
+      if (records.length === 0) break;
+      iterator = page.NextShardIterator;
+    }
+  }
+  return out;
+}

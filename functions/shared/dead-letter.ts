@@ -20,13 +20,15 @@ export interface DeadLetterConfig {
   /** Key prefix; a `/` is added when missing. @default '' */
   prefix?: string;
   functionName: string;
-  s3: Pick<S3Client, 'send'>;
+  s3: Pick<S3Client, 'send' | 'destroy'>;
   now?: () => Date;
 }
 
 export interface DeadLetterWriter {
   /** Writes the entries as one object; resolves to its key (undefined when there was nothing). Throws when S3 fails. */
   write(kind: string, requestId: string, entries: DeadLetterEntry[]): Promise<string | undefined>;
+  /** Releases the S3 client's sockets. */
+  close(): void;
 }
 
 /** An S3 client honouring AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL (read by the SDK itself) with the path-style addressing local endpoints need. */
@@ -69,5 +71,6 @@ export function createDeadLetterWriter(config: DeadLetterConfig): DeadLetterWrit
       }));
       return key;
     },
+    close: () => config.s3.destroy(),
   };
 }

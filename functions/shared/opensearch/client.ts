@@ -2,12 +2,12 @@ import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
 import { fullJitterDelay } from './backoff';
 import { createLimiter } from './limiter';
-import { actionLine, chunkBySize, joinBody } from './ndjson';
+import { actionLine } from './ndjson';
 import { classifyItemStatus, classifyRequestStatus, parseBulkResponse, type ItemResult } from './response';
 import { envCredentials, signRequest } from './signer';
 import { createTransport } from './transport';
 import { truncateDocument } from './truncate';
-import type { BulkClient, BulkClientConfig, BulkItem, BulkOutcome, ItemFailure, RetryPolicy } from './types';
+import type { BulkClient, BulkClientConfig, BulkItem, BulkOutcome, BulkSession, ItemFailure, RetryPolicy, SendOptions } from './types';
 
 const gzip = promisify(gzipCb);
 
@@ -20,14 +20,32 @@ export const BULK_DEFAULTS = {
 
 /** Smallest cap accepted: room for an action line, the truncation markers and some text. */
 const MIN_BULK_BYTES = 1024;
+const FIRST_BUFFER_BYTES = 64 * 1024;
+const NEWLINE = 10;
 
-interface Entry<R> {
-  original: BulkItem<R>;
-  line: string;
-  source: string;
-  bytes: number;
+/**
+ * One item inside an encoded body: where its action line, source and newline sit. Items are
+ * kept as bytes, not strings, from the moment they are added, so a large batch does not hold
+ * (and make the garbage collector copy) tens of thousands of strings while it is sent.
+ */
+interface Slot<R> {
+  ref: R;
+  index: string;
+  id: string | undefined;
+  action: 'create' | 'index';
+  start: number;
+  sourceStart: number;
+  end: number;
+  /** The caller's source when it was truncated (failures report the original). */
+  original: string | undefined;
   lastStatus: number;
   lastError: string;
+}
+
+interface Chunk<R> {
+  buf: Buffer;
+  used: number;
+  slots: Slot<R>[];
 }
 
 type Attempt = { kind: 'items'; results: ItemResult[] | 'all-ok' } | { kind: 'status'; status: number; error: string };
@@ -51,12 +69,38 @@ function validate(config: BulkClientConfig): URL {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+function newChunk<R>(bytes: number): Chunk<R> {
+  return { buf: Buffer.allocUnsafe(bytes), used: 0, slots: [] };
+}
+
+/** Copies the given slots' bytes into a new chunk (retries send only what failed). */
+function subChunk<R>(from: Chunk<R>, slots: Slot<R>[]): Chunk<R> {
+  let size = 0;
+  for (const s of slots) size += s.end - s.start;
+  const out = newChunk<R>(size);
+  for (const s of slots) {
+    const len = s.end - s.start;
+    const shift = out.used - s.start;
+    from.buf.copy(out.buf, out.used, s.start, s.end);
+    s.start += shift;
+    s.sourceStart += shift;
+    s.end += shift;
+    out.used += len;
+    out.slots.push(s);
+  }
+  return out;
+}
+
+function sourceOf<R>(chunk: Chunk<R>, s: Slot<R>): string {
+  return chunk.buf.toString('utf8', s.sourceStart, s.end - 1);
+}
+
 /**
- * The shared OpenSearch `_bulk` client: chunks items into bodies of at most `maxBulkBytes`,
+ * The shared OpenSearch `_bulk` client: encodes items into bodies of at most `maxBulkBytes`,
  * sends them SigV4-signed over keep-alive connections with bounded concurrency, and retries
  * only the items that failed transiently (backoff with full jitter) until the deadline.
- * `send()` never throws for cluster or network trouble: every item ends up counted as indexed,
- * duplicate, transient or permanent failure.
+ * Sending never throws for cluster or network trouble: every item ends up counted as indexed,
+ * duplicate, transient failure or permanent failure.
  */
 export function createBulkClient(config: BulkClientConfig): BulkClient {
   const url = validate(config);
@@ -70,8 +114,7 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
   const useGzip = config.gzip ?? BULK_DEFAULTS.gzip;
   const sign = config.sign ?? true;
 
-  async function post(entries: Entry<unknown>[], deadlineMs: number, out: BulkOutcome<unknown>): Promise<Attempt> {
-    let body = Buffer.from(joinBody(entries), 'utf8');
+  async function post(body: Buffer, expectedItems: number, deadlineMs: number, out: BulkOutcome<unknown>): Promise<Attempt> {
     const headers: Record<string, string> = { host: url.host, 'content-type': 'application/x-ndjson' };
     if (useGzip) {
       body = await gzip(body, { level: 1 });
@@ -85,9 +128,9 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
       out.bytesSent += body.length;
       const res = await transport.post(path, headers, body, deadlineMs - Date.now());
       out.latenciesMs.push(Date.now() - started);
-      if (res.status < 200 || res.status >= 300) return { kind: 'status', status: res.status, error: `HTTP ${res.status}: ${res.body.slice(0, 500)}` };
+      if (res.status < 200 || res.status >= 300) return { kind: 'status', status: res.status, error: `HTTP ${res.status}: ${res.body.toString('utf8', 0, 500)}` };
       try {
-        return { kind: 'items', results: parseBulkResponse(res.body, entries.length) };
+        return { kind: 'items', results: parseBulkResponse(res.body, expectedItems) };
       } catch (err) {
         // A garbled success answer (proxy, truncated body) says nothing about the items: retry them.
         return { kind: 'status', status: 0, error: `unreadable bulk answer: ${(err as Error).message}` };
@@ -98,97 +141,175 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
     }
   }
 
-  async function send<R>(items: BulkItem<R>[], opts: { deadlineMs: number }): Promise<BulkOutcome<R>> {
+  function open<R>(opts: SendOptions): BulkSession<R> {
     const out: BulkOutcome<R> = {
       indexed: 0, duplicates: 0, transientFailures: [], permanentFailures: [], truncated: 0,
       requests: 0, retries: 0, bytesSent: 0, latenciesMs: [],
     };
-    const fail = (list: ItemFailure<R>[], entries: Entry<R>[]): void => {
-      for (const e of entries) list.push({ item: e.original, status: e.lastStatus, error: e.lastError });
+    const failure = (chunk: Chunk<R>, s: Slot<R>): ItemFailure<R> => ({
+      item: { index: s.index, ...(s.id === undefined ? {} : { id: s.id }), action: s.action, source: s.original ?? sourceOf(chunk, s), ref: s.ref },
+      status: s.lastStatus,
+      error: s.lastError,
+    });
+    const fail = (list: ItemFailure<R>[], chunk: Chunk<R>, slots: Slot<R>[]): void => {
+      for (const s of slots) list.push(failure(chunk, s));
     };
-    const mark = (entries: Entry<R>[], status: number, error: string): Entry<R>[] => {
-      for (const e of entries) {
-        e.lastStatus = status;
-        e.lastError = error;
+    const mark = (slots: Slot<R>[], status: number, error: string): Slot<R>[] => {
+      for (const s of slots) {
+        s.lastStatus = status;
+        s.lastError = error;
       }
-      return entries;
+      return slots;
     };
 
-    async function run(chunk: Entry<R>[], attempt: number): Promise<void> {
+    async function run(chunk: Chunk<R>, attempt: number): Promise<void> {
       if (Date.now() + policy.minAttemptMs > opts.deadlineMs) {
-        if (chunk[0]!.lastError === '') mark(chunk, 0, 'deadline reached before the first attempt');
-        return fail(out.transientFailures, chunk);
+        if (chunk.slots[0]!.lastError === '') mark(chunk.slots, 0, 'deadline reached before the first attempt');
+        return fail(out.transientFailures, chunk, chunk.slots);
       }
-      const result = await limit(() => post(chunk as Entry<unknown>[], opts.deadlineMs, out as BulkOutcome<unknown>));
-      let retry: Entry<R>[] = [];
+      const body = chunk.buf.subarray(0, chunk.used);
+      const result = await limit(() => post(body, chunk.slots.length, opts.deadlineMs, out as BulkOutcome<unknown>));
+      let retry: Slot<R>[] = [];
       if (result.kind === 'items') {
         if (result.results === 'all-ok') {
-          out.indexed += chunk.length;
+          out.indexed += chunk.slots.length;
           return;
         }
-        for (let i = 0; i < chunk.length; i++) {
-          const e = chunk[i]!;
+        for (let i = 0; i < chunk.slots.length; i++) {
+          const s = chunk.slots[i]!;
           const r = result.results[i]!;
-          switch (classifyItemStatus(r.status, e.original.action)) {
+          switch (classifyItemStatus(r.status, s.action)) {
             case 'indexed': out.indexed++; break;
             case 'duplicate': out.duplicates++; break;
-            case 'transient': retry.push(e); mark([e], r.status, r.error ?? `status ${r.status}`); break;
-            case 'permanent': mark([e], r.status, r.error ?? `status ${r.status}`); fail(out.permanentFailures, [e]); break;
+            case 'transient': mark([s], r.status, r.error ?? `status ${r.status}`); retry.push(s); break;
+            case 'permanent': mark([s], r.status, r.error ?? `status ${r.status}`); fail(out.permanentFailures, chunk, [s]); break;
           }
         }
       } else {
         switch (classifyRequestStatus(result.status)) {
           case 'split': {
-            mark(chunk, result.status, result.error);
-            if (chunk.length > 1) {
-              const half = Math.ceil(chunk.length / 2);
+            mark(chunk.slots, result.status, result.error);
+            if (chunk.slots.length > 1) {
+              const half = Math.ceil(chunk.slots.length / 2);
               out.retries += 2;
-              await Promise.all([run(chunk.slice(0, half), attempt), run(chunk.slice(half), attempt)]);
+              await Promise.all([
+                run(subChunk(chunk, chunk.slots.slice(0, half)), attempt),
+                run(subChunk(chunk, chunk.slots.slice(half)), attempt),
+              ]);
               return;
             }
             // One document alone is too large for this cluster: halve it (truncation markers) and retry.
-            const e = chunk[0]!;
-            const target = Math.floor(Buffer.byteLength(e.source) / 2);
-            if (target < MIN_BULK_BYTES / 2) return fail(out.permanentFailures, chunk);
-            const wasTruncated = e.source !== e.original.source;
-            e.source = truncateDocument(e.source, target);
-            if (!wasTruncated) out.truncated++;
+            const s = chunk.slots[0]!;
+            const source = sourceOf(chunk, s);
+            const target = Math.floor(Buffer.byteLength(source) / 2);
+            if (target < MIN_BULK_BYTES / 2) return fail(out.permanentFailures, chunk, chunk.slots);
+            if (s.original === undefined) {
+              s.original = source;
+              out.truncated++;
+            }
             out.retries++;
-            return run(chunk, attempt);
+            return run(encodeOne(s, truncateDocument(source, target)), attempt);
           }
-          case 'retry': retry = mark(chunk, result.status, result.error); break;
-          case 'defer': mark(chunk, result.status, result.error); return fail(out.transientFailures, chunk);
-          case 'reject': mark(chunk, result.status, result.error); return fail(out.permanentFailures, chunk);
+          case 'retry': retry = mark(chunk.slots, result.status, result.error); break;
+          case 'defer': mark(chunk.slots, result.status, result.error); return fail(out.transientFailures, chunk, chunk.slots);
+          case 'reject': mark(chunk.slots, result.status, result.error); return fail(out.permanentFailures, chunk, chunk.slots);
         }
       }
       if (retry.length === 0) return;
-      if (attempt >= policy.maxAttempts) return fail(out.transientFailures, retry);
+      if (attempt >= policy.maxAttempts) return fail(out.transientFailures, chunk, retry);
       const room = opts.deadlineMs - policy.minAttemptMs - Date.now();
-      if (room < 0) return fail(out.transientFailures, retry);
+      if (room < 0) return fail(out.transientFailures, chunk, retry);
+      const next = retry.length === chunk.slots.length ? chunk : subChunk(chunk, retry);
       await sleep(Math.min(room, fullJitterDelay(attempt, policy.baseDelayMs, policy.maxDelayMs)));
       out.retries++;
-      return run(retry, attempt + 1);
+      return run(next, attempt + 1);
     }
 
-    const entries: Entry<R>[] = new Array(items.length);
-    const sizes: number[] = new Array(items.length);
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i]!;
-      const line = actionLine(item);
-      const lineBytes = Buffer.byteLength(line);
-      let source = item.source;
-      let bytes = lineBytes + Buffer.byteLength(source) + 1;
-      if (bytes > maxBulkBytes) {
-        source = truncateDocument(source, maxBulkBytes - lineBytes - 1);
-        bytes = lineBytes + Buffer.byteLength(source) + 1;
-        out.truncated++;
-      }
-      entries[i] = { original: item, line, source, bytes, lastStatus: 0, lastError: '' };
-      sizes[i] = bytes;
+    /** A chunk holding one slot re-encoded with a new source. */
+    function encodeOne(s: Slot<R>, source: string): Chunk<R> {
+      const line = actionLine(s);
+      const chunk = newChunk<R>(Buffer.byteLength(line) + Buffer.byteLength(source) + 1);
+      s.start = 0;
+      chunk.used = chunk.buf.write(line, 0, 'utf8');
+      s.sourceStart = chunk.used;
+      chunk.used += chunk.buf.write(source, chunk.used, 'utf8');
+      chunk.buf[chunk.used++] = NEWLINE;
+      s.end = chunk.used;
+      chunk.slots.push(s);
+      return chunk;
     }
-    await Promise.all(chunkBySize(entries, sizes, maxBulkBytes).map((chunk) => run(chunk, 1)));
-    return out;
+
+    let current = newChunk<R>(Math.min(FIRST_BUFFER_BYTES, maxBulkBytes));
+    const pending = new Set<Promise<void>>();
+    let finished = false;
+
+    function dispatch(): void {
+      if (current.slots.length === 0) return;
+      const chunk = current;
+      // Small sends start small; once a body has filled up, the next ones will too: allocate the cap at once.
+      current = newChunk<R>(chunk.buf.length >= maxBulkBytes ? maxBulkBytes : Math.min(FIRST_BUFFER_BYTES, maxBulkBytes));
+      const p: Promise<void> = run(chunk, 1).finally(() => pending.delete(p));
+      pending.add(p);
+    }
+
+    /** Makes room for `bytes` more in the current chunk: grow its buffer, or send it and start another. */
+    function reserve(bytes: number): void {
+      if (current.used + bytes > maxBulkBytes) dispatch();
+      if (current.used + bytes > current.buf.length) {
+        const grown = Buffer.allocUnsafe(Math.min(maxBulkBytes, Math.max(current.buf.length * 2, current.used + bytes)));
+        current.buf.copy(grown, 0, 0, current.used);
+        current.buf = grown;
+      }
+    }
+
+    return {
+      add(item) {
+        if (finished) throw new Error('bulk session: add() after finish()');
+        const line = actionLine(item);
+        let source = item.source;
+        let original: string | undefined;
+        // UTF-8 needs at most 3 bytes per UTF-16 unit: measure exactly only when the bound does not fit.
+        let bytes = (line.length + source.length) * 3 + 1;
+        if (current.used + bytes > current.buf.length || bytes > maxBulkBytes) {
+          const lineBytes = Buffer.byteLength(line);
+          bytes = lineBytes + Buffer.byteLength(source) + 1;
+          if (bytes > maxBulkBytes) {
+            original = source;
+            source = truncateDocument(source, maxBulkBytes - lineBytes - 1);
+            bytes = lineBytes + Buffer.byteLength(source) + 1;
+            out.truncated++;
+          }
+          reserve(bytes);
+        }
+        const buf = current.buf;
+        const start = current.used;
+        let at = start + buf.write(line, start, 'utf8');
+        const sourceStart = at;
+        at += buf.write(source, at, 'utf8');
+        buf[at++] = NEWLINE;
+        current.used = at;
+        current.slots.push({ ref: item.ref, index: item.index, id: item.id, action: item.action, start, sourceStart, end: at, original, lastStatus: 0, lastError: '' });
+        if (current.used >= maxBulkBytes) dispatch();
+        if (pending.size < concurrency) return undefined;
+        return Promise.race(pending).then(() => undefined);
+      },
+      async finish() {
+        finished = true;
+        dispatch();
+        while (pending.size > 0) await Promise.all(pending);
+        return out;
+      },
+    };
   }
 
-  return { send, close: () => transport.close() };
+  async function send<R>(items: BulkItem<R>[], opts: SendOptions): Promise<BulkOutcome<R>> {
+    const session = open<R>(opts);
+    for (const item of items) {
+      const wait = session.add(item);
+      if (wait) await wait;
+    }
+    return session.finish();
+  }
+
+  return { send, open, close: () => transport.close() };
 }

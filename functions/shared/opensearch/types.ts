@@ -82,8 +82,22 @@ export interface SendOptions {
   deadlineMs: number;
 }
 
+/**
+ * Streaming use of the client: items are encoded into the current request body as they are
+ * added (their strings can be collected at once), full bodies go out while the caller keeps
+ * producing. `add` returns a promise when `concurrency` bodies are already pending: await it
+ * (backpressure) before adding more.
+ */
+export interface BulkSession<R> {
+  add(item: BulkItem<R>): Promise<void> | undefined;
+  /** Sends the last body, waits for every request and retry, and returns the outcome. */
+  finish(): Promise<BulkOutcome<R>>;
+}
+
 export interface BulkClient {
+  /** Sends a whole array of items (a session fed from the array). */
   send<R>(items: BulkItem<R>[], opts: SendOptions): Promise<BulkOutcome<R>>;
+  open<R>(opts: SendOptions): BulkSession<R>;
   /** Closes idle keep-alive sockets. */
   close(): void;
 }

@@ -1,0 +1,181 @@
+/**
+ * Shipper benchmarks (alone: `npx tsx bench/shipper.bench.ts`; `npm run bench` runs it too).
+ *
+ * Input: deterministic Kinesis batches of 200 records × 100 CloudWatch Logs events, mixed
+ * messages (JSON, Lambda runtime format, key=value, plain text, stack traces; ~200 bytes each;
+ * test/factories/messages.ts), 7 log groups, index rule `/aws/lambda/*` → `lambda`.
+ *
+ * 1. Core: decode (base64, gunzip, JSON, shape) → mask → extract → render documents → index
+ *    names, record by record as the handler does, in events and MB (uncompressed subscription
+ *    JSON) per CPU-second of this process (user + system, GC threads included).
+ * 2. Whole handler: the real handler (SigV4-signed bulk client, keep-alive HTTP, EMF summary)
+ *    against the local `_bulk` server in a child process (it verifies every signature and
+ *    answers success), run in its own process for its own peak RSS; CPU-seconds are the
+ *    handler process's only.
+ *
+ * Options: SHIPPER_BENCH_INVOCATIONS=10 SHIPPER_BENCH_CORE_SECONDS=5
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { cpus, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import type { KinesisStreamEvent } from 'aws-lambda';
+import type { BulkItem } from '../functions/shared/opensearch';
+import { createBulkClient } from '../functions/shared/opensearch';
+import { emptyCounts, transformRecord, type TransformOptions } from '../functions/shipper/core/batch';
+import { createIndexNamer } from '../functions/shipper/core/index-name';
+import { createMasker } from '../functions/shipper/core/mask';
+import { createShipperHandler } from '../functions/shipper/handler';
+import { loadConfig } from '../functions/shipper/config';
+import { cwlRecord, kinesisEvent } from '../test/factories/kinesis';
+import { lambdaContext } from '../test/factories/lambda-context';
+import { mixedMessage } from '../test/factories/messages';
+import { startBulkServer } from '../test/support/bulk-server';
+import { TEST_AWS_ENV } from '../test/support/moto';
+
+const RECORDS = 200;
+const EVENTS_PER_RECORD = 100;
+const TSX = resolve(__dirname, '..', 'node_modules', '.bin', 'tsx');
+const RULES = [{ logGroupPattern: '/aws/lambda/*', indexPrefix: 'lambda' }];
+
+function machine(): string {
+  return `${cpus().length} vCPU ${cpus()[0]?.model.trim() ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}`;
+}
+
+function cpuSeconds(since: NodeJS.CpuUsage): number {
+  const c = process.cpuUsage(since);
+  return (c.user + c.system) / 1e6;
+}
+
+/** Batch `n` of the deterministic input (each batch has its own event ids and messages). */
+function batch(n: number): KinesisStreamEvent {
+  const base = n * RECORDS * EVENTS_PER_RECORD;
+  return kinesisEvent(Array.from({ length: RECORDS }, (_, r) =>
+    cwlRecord(
+      Array.from({ length: EVENTS_PER_RECORD }, (_, e) => mixedMessage(base + r * EVENTS_PER_RECORD + e)),
+      { logGroup: r % 7 === 6 ? '/ecs/checkout' : `/aws/lambda/fn-${r % 7}`, logStream: `2024/01/02/[$LATEST]${String(r).padStart(32, '0')}` },
+    ),
+  ));
+}
+
+function describe(event: KinesisStreamEvent): { events: number; bytes: number; compressed: number } {
+  const counts = emptyCounts(event.Records.length);
+  const options = transformOptions();
+  const items: BulkItem<number>[] = [];
+  event.Records.forEach((r, i) => transformRecord(r.kinesis.data, i, options, counts, items));
+  return { events: counts.events, bytes: counts.bytesIn, compressed: counts.compressedBytes };
+}
+
+function transformOptions(): TransformOptions {
+  return { namer: createIndexNamer('cwl', RULES), masker: createMasker(), placement: { mode: 'nested', field: 'fields' }, idMode: 'create-with-id' };
+}
+
+function core(seconds: number): void {
+  const events = [batch(0), batch(1)];
+  const input = describe(events[0]!);
+  const options = transformOptions();
+  const items: BulkItem<number>[] = [];
+  const pass = (event: KinesisStreamEvent): number => {
+    const counts = emptyCounts(event.Records.length);
+    for (let r = 0; r < event.Records.length; r++) {
+      items.length = 0;
+      transformRecord(event.Records[r]!.kinesis.data, r, options, counts, items);
+    }
+    return counts.events;
+  };
+  const warm = Date.now();
+  while (Date.now() - warm < 1000) pass(events[0]!);
+  let n = 0;
+  let bytes = 0;
+  const cpu = process.cpuUsage();
+  const started = Date.now();
+  while (Date.now() - started < seconds * 1000) {
+    n += pass(events[n % 2]!);
+    bytes += input.bytes;
+  }
+  const c = cpuSeconds(cpu);
+  const wall = (Date.now() - started) / 1000;
+  console.log(`input: ${RECORDS} records × ${EVENTS_PER_RECORD} events = ${input.events} events, ${(input.bytes / 2 ** 20).toFixed(2)} MiB subscription JSON, ${(input.compressed / 2 ** 20).toFixed(2)} MiB gzip per batch`);
+  console.log(`core transform: ${Math.round(n / c).toLocaleString('en')} events/s and ${(bytes / 2 ** 20 / c).toFixed(1)} MB/s per CPU-second (${Math.round(n / wall).toLocaleString('en')} events/s wall, ${n} events)`);
+}
+
+/** Child process: the `_bulk` server. */
+async function serveBulk(): Promise<void> {
+  const server = await startBulkServer({ storeDocuments: false, region: TEST_AWS_ENV.AWS_REGION });
+  process.stdout.write(`${server.endpoint}\n`);
+  await once(process, 'SIGTERM');
+  await server.close();
+  process.exit(0);
+}
+
+/** Child process: the whole handler over `invocations` distinct batches, one JSON result line. */
+async function wholeHandler(endpoint: string, invocations: number): Promise<void> {
+  Object.assign(process.env, TEST_AWS_ENV);
+  const config = loadConfig({ ...TEST_AWS_ENV, OPENSEARCH_ENDPOINT: endpoint, INDEX_RULES: JSON.stringify(RULES), DEAD_LETTER_BUCKET: 'unused' });
+  const bulk = createBulkClient({ endpoint, service: 'es', region: config.region, maxBulkBytes: config.maxBulkBytes, concurrency: config.concurrency });
+  let deadLettered = 0;
+  const lines: string[] = [];
+  const handler = createShipperHandler({
+    config,
+    bulk,
+    deadLetters: { write: async (_k, _r, entries) => { deadLettered += entries.length; return 'k'; }, close: () => undefined },
+    writeLine: (l) => lines.push(l),
+  });
+  const inputs = Array.from({ length: invocations + 1 }, (_, i) => batch(i + 2));
+  const input = describe(inputs[0]!);
+  await handler(inputs[0]!, lambdaContext({ remainingMs: 300_000 })); // warm-up (JIT, connections)
+  let failures = 0;
+  const cpu = process.cpuUsage();
+  const started = Date.now();
+  for (let i = 1; i <= invocations; i++) {
+    const res = await handler(inputs[i]!, lambdaContext({ remainingMs: 300_000 }));
+    failures += res.batchItemFailures.length;
+  }
+  const c = cpuSeconds(cpu);
+  const wall = (Date.now() - started) / 1000;
+  bulk.close();
+  const last = JSON.parse(lines[lines.length - 1]!) as Record<string, number>;
+  process.stdout.write(`${JSON.stringify({
+    invocations, events: invocations * input.events, bytes: invocations * input.bytes, cpuSeconds: c, wallSeconds: wall,
+    failures, deadLettered, lastIndexed: last.Indexed, lastRequests: last.BulkRequests, lastDurationMs: last.DurationMs,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+  })}\n`);
+}
+
+function child(args: string[]): { proc: ReturnType<typeof spawn>; firstLine: Promise<string> } {
+  const proc = spawn(TSX, [__filename, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const firstLine = new Promise<string>((res, rej) => {
+    let text = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      text += d.toString();
+      const nl = text.indexOf('\n');
+      if (nl >= 0) res(text.slice(0, nl));
+    });
+    proc.on('exit', (code) => rej(new Error(`child ${args[0]} exited with ${code}`)));
+  });
+  return { proc, firstLine };
+}
+
+async function main(): Promise<void> {
+  const invocations = Number(process.env.SHIPPER_BENCH_INVOCATIONS ?? 10);
+  const coreSeconds = Number(process.env.SHIPPER_BENCH_CORE_SECONDS ?? 5);
+  console.log(`machine: ${machine()}`);
+  core(coreSeconds);
+  const server = child(['--serve-bulk']);
+  try {
+    const endpoint = await server.firstLine;
+    const run = child(['--handler', endpoint, String(invocations)]);
+    const r = JSON.parse(await run.firstLine) as Record<string, number>;
+    console.log(`whole handler: ${Math.round(r.events! / r.cpuSeconds!).toLocaleString('en')} events/s and ${(r.bytes! / 2 ** 20 / r.cpuSeconds!).toFixed(1)} MB/s per CPU-second of the handler process (${Math.round(r.events! / r.wallSeconds!).toLocaleString('en')} events/s wall; ${r.invocations} invocations of ${r.events! / r.invocations!} events, ${r.lastRequests} bulk requests and ${r.lastDurationMs} ms each; batch failures ${r.failures}, dead-lettered ${r.deadLettered})`);
+    console.log(`peak RSS (handler process): ${r.maxRssMiB!.toFixed(0)} MiB`);
+  } finally {
+    server.proc.kill('SIGTERM');
+  }
+}
+
+const [mode, a, b] = process.argv.slice(2);
+const job = mode === '--serve-bulk' ? serveBulk() : mode === '--handler' ? wholeHandler(a!, Number(b)) : main();
+job.catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

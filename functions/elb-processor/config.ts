@@ -25,7 +25,7 @@ export interface ElbProcessorConfig {
 export const CONFIG_DEFAULTS = {
   OPENSEARCH_SERVICE: 'es',
   INDEX_PREFIX: 'elb',
-  CHUNK_BYTES: 5 * 1024 * 1024,
+  CHUNK_BYTES: 2 * 1024 * 1024,
   MAX_CHUNKS_IN_FLIGHT: 2,
   MAX_LINE_BYTES: 64 * 1024,
   SAFETY_MARGIN_MS: 10_000,

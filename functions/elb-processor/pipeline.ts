@@ -9,6 +9,9 @@ import { parseLine } from './core/parse';
 /** The part of the shared bulk client (functions/shared/opensearch) this pipeline uses. */
 export type BulkSender = Pick<BulkClient, 'send'>;
 
+/** Upper estimate of `{"create":{"_index":"…","_id":"…"}}` plus two newlines. */
+const ACTION_LINE_BYTES = 120;
+
 export interface PipelineOptions {
   /** Flush a chunk to the bulk client once its sources reach this many bytes. */
   chunkBytes: number;
@@ -95,13 +98,17 @@ export async function processStream(
         return;
       }
     }
-    chunk.push(item);
-    chunkBytes += item.source.length + 100; // + action line
-    if (chunkBytes >= opts.chunkBytes) {
+    // Close the chunk BEFORE it would pass the cap, so one chunk is one bulk request. 120 bytes
+    // covers the action line and newlines; non-ASCII text can make a chunk slightly larger than
+    // estimated, and the client then splits it (one extra request, nothing lost).
+    const bytes = item.source.length + ACTION_LINE_BYTES;
+    if (chunkBytes + bytes > opts.chunkBytes && chunk.length > 0) {
       ready.push(chunk);
       chunk = [];
       chunkBytes = 0;
     }
+    chunk.push(item);
+    chunkBytes += bytes;
   };
 
   const dispatch = (items: ElbBulkItem[]): void => {

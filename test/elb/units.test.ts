@@ -110,7 +110,7 @@ describe('elb-processor: documents and config', () => {
 
   it('reads the environment once and names every bad variable', () => {
     const cfg = loadConfig({ OPENSEARCH_ENDPOINT: 'https://search-x.eu-west-1.es.amazonaws.com', AWS_REGION: 'eu-west-1', ENVIRONMENT: 'dev' });
-    expect(cfg).to.deep.include({ service: 'es', indexPrefix: 'elb', chunkBytes: 5 * 1024 * 1024, maxChunksInFlight: 2, maxLineBytes: 65536 });
+    expect(cfg).to.deep.include({ service: 'es', indexPrefix: 'elb', chunkBytes: 2 * 1024 * 1024, maxChunksInFlight: 2, maxLineBytes: 65536 });
     expect(cfg.metadata).to.deep.equal({ environment: 'dev', component: undefined, application: undefined });
     expect(loadConfig({ OPENSEARCH_ENDPOINT: 'http://127.0.0.1:9200', AWS_REGION: 'eu-west-1' }).endpoint).to.equal('http://127.0.0.1:9200');
     expect(() => loadConfig({ OPENSEARCH_ENDPOINT: 'http://search.example.com', OPENSEARCH_SERVICE: 'solr', INDEX_PREFIX: 'Bad', MAX_CHUNKS_IN_FLIGHT: '0' }))

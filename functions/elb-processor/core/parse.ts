@@ -6,8 +6,7 @@ import { newFields, tokenize, type Fields } from './tokenize';
 import type { AlbDocument, LineResult, LogType, NlbDocument } from './types';
 import { clip, LineError, looksLikeTimestamp } from './values';
 
-/** ALB `type` values AWS documents (FORMATS.md §2, field 1). */
-const ALB_TYPES = new Set(['http', 'https', 'h2', 'grpcs', 'ws', 'wss']);
+/** ALB `type` values AWS documents (FORMATS.md §2, field 1): http https h2 grpcs ws wss. */
 
 /**
  * Which layout a line is in, from its first token (as OTel does): an ALB request type,
@@ -17,7 +16,7 @@ const ALB_TYPES = new Set(['http', 'https', 'h2', 'grpcs', 'ws', 'wss']);
 export function detectLineType(line: string): LogType | 'control' | undefined {
   const sp = line.indexOf(' ');
   // ALB type words are 2..5 letters: skip the slice and set lookup for anything longer.
-  if (sp >= 2 && sp <= 5 && ALB_TYPES.has(line.slice(0, sp))) return 'alb';
+  if (sp >= 2 && sp <= 5 && isAlbType(line, sp)) return 'alb';
   const first = sp === -1 ? line : line.slice(0, sp);
   if (first === 'tls') return 'nlb';
   if (first === 'Enable' && line.includes(' for ELB')) return 'control';
@@ -31,6 +30,16 @@ export function detectLineType(line: string): LogType | 'control' | undefined {
     return isDigits(token) ? 'alb-connection' : 'classic';
   }
   return undefined;
+}
+
+function isAlbType(line: string, sp: number): boolean {
+  switch (sp) {
+    case 2: return line.startsWith('h2') || line.startsWith('ws');
+    case 3: return line.startsWith('wss');
+    case 4: return line.startsWith('http');
+    case 5: return line.startsWith('https') || line.startsWith('grpcs');
+    default: return false;
+  }
 }
 
 function isDigits(s: string): boolean {

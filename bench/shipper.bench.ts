@@ -8,25 +8,26 @@
  * 1. Core: decode (base64, gunzip, JSON, shape) → mask → extract → render documents → index
  *    names, record by record as the handler does, in events and MB (uncompressed subscription
  *    JSON) per CPU-second of this process (user + system, GC threads included).
- * 2. Whole handler: the real handler (SigV4-signed bulk client, keep-alive HTTP, EMF summary)
- *    against the local `_bulk` server in a child process (it verifies every signature and
- *    answers success), run in its own process for its own peak RSS; CPU-seconds are the
- *    handler process's only.
+ * 2. Whole handler, as deployed: functions/shipper/index.ts bundled by esbuild the way
+ *    modules/common/function-bundle.ts does it (minified CJS, node20), configured from the
+ *    environment, signing with SigV4, writing its EMF line per invocation, against the local
+ *    `_bulk` server in a child process (it verifies every signature and answers success). The
+ *    handler runs in its own process for its own peak RSS; CPU-seconds are that process's only.
  *
  * Options: SHIPPER_BENCH_INVOCATIONS=10 SHIPPER_BENCH_CORE_SECONDS=5
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { buildSync } from 'esbuild';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import type { BulkItem } from '../functions/shared/opensearch';
-import { createBulkClient } from '../functions/shared/opensearch';
 import { emptyCounts, transformRecord, type TransformOptions } from '../functions/shipper/core/batch';
 import { createIndexNamer } from '../functions/shipper/core/index-name';
 import { createMasker } from '../functions/shipper/core/mask';
-import { createShipperHandler } from '../functions/shipper/handler';
-import { loadConfig } from '../functions/shipper/config';
+import type { ShipperHandler } from '../functions/shipper/handler';
 import { cwlRecord, kinesisEvent } from '../test/factories/kinesis';
 import { lambdaContext } from '../test/factories/lambda-context';
 import { mixedMessage } from '../test/factories/messages';
@@ -108,21 +109,32 @@ async function serveBulk(): Promise<void> {
   process.exit(0);
 }
 
-/** Child process: the whole handler over `invocations` distinct batches, one JSON result line. */
-async function wholeHandler(endpoint: string, invocations: number): Promise<void> {
-  Object.assign(process.env, TEST_AWS_ENV);
-  const config = loadConfig({ ...TEST_AWS_ENV, OPENSEARCH_ENDPOINT: endpoint, INDEX_RULES: JSON.stringify(RULES), DEAD_LETTER_BUCKET: 'unused' });
-  const bulk = createBulkClient({ endpoint, service: 'es', region: config.region, maxBulkBytes: config.maxBulkBytes, concurrency: config.concurrency });
-  let deadLettered = 0;
-  const lines: string[] = [];
-  const handler = createShipperHandler({
-    config,
-    bulk,
-    deadLetters: { write: async (_k, _r, entries) => { deadLettered += entries.length; return 'k'; }, close: () => undefined },
-    writeLine: (l) => lines.push(l),
+const BUNDLE_DIR = resolve(__dirname, '..', '.local', 'bench', 'shipper');
+
+/** The deployable bundle (same esbuild settings as modules/common/function-bundle.ts). */
+function bundle(): string {
+  mkdirSync(BUNDLE_DIR, { recursive: true });
+  const outfile = resolve(BUNDLE_DIR, 'index.js');
+  buildSync({
+    entryPoints: [resolve(__dirname, '..', 'functions', 'shipper', 'index.ts')],
+    bundle: true, minify: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'silent', legalComments: 'none',
   });
+  return outfile;
+}
+
+/** Child process: the bundled handler over `invocations` distinct batches, one RESULT line. */
+async function wholeHandler(endpoint: string, invocations: number, bundlePath: string): Promise<void> {
+  Object.assign(process.env, TEST_AWS_ENV, {
+    OPENSEARCH_ENDPOINT: endpoint, INDEX_RULES: JSON.stringify(RULES), DEAD_LETTER_BUCKET: 'bench-unused', AWS_LAMBDA_FUNCTION_NAME: 'bench-shipper',
+  });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const handler = (require(bundlePath) as { handler: ShipperHandler }).handler;
   const inputs = Array.from({ length: invocations + 1 }, (_, i) => batch(i + 2));
   const input = describe(inputs[0]!);
+  // The handler prints one EMF line per invocation on stdout; keep the last one for the figures.
+  const lines: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stdout.write;
   await handler(inputs[0]!, lambdaContext({ remainingMs: 300_000 })); // warm-up (JIT, connections)
   let failures = 0;
   const cpu = process.cpuUsage();
@@ -133,13 +145,14 @@ async function wholeHandler(endpoint: string, invocations: number): Promise<void
   }
   const c = cpuSeconds(cpu);
   const wall = (Date.now() - started) / 1000;
-  bulk.close();
+  process.stdout.write = write;
   const last = JSON.parse(lines[lines.length - 1]!) as Record<string, number>;
   process.stdout.write(`${JSON.stringify({
     invocations, events: invocations * input.events, bytes: invocations * input.bytes, cpuSeconds: c, wallSeconds: wall,
-    failures, deadLettered, lastIndexed: last.Indexed, lastRequests: last.BulkRequests, lastDurationMs: last.DurationMs,
+    failures, indexed: last.Indexed, deadLettered: last.DeadLettered, requests: last.BulkRequests, durationMs: last.DurationMs,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
   })}\n`);
+  process.exit(0);
 }
 
 function child(args: string[]): { proc: ReturnType<typeof spawn>; firstLine: Promise<string> } {
@@ -164,17 +177,17 @@ async function main(): Promise<void> {
   const server = child(['--serve-bulk']);
   try {
     const endpoint = await server.firstLine;
-    const run = child(['--handler', endpoint, String(invocations)]);
+    const run = child(['--handler', endpoint, String(invocations), bundle()]);
     const r = JSON.parse(await run.firstLine) as Record<string, number>;
-    console.log(`whole handler: ${Math.round(r.events! / r.cpuSeconds!).toLocaleString('en')} events/s and ${(r.bytes! / 2 ** 20 / r.cpuSeconds!).toFixed(1)} MB/s per CPU-second of the handler process (${Math.round(r.events! / r.wallSeconds!).toLocaleString('en')} events/s wall; ${r.invocations} invocations of ${r.events! / r.invocations!} events, ${r.lastRequests} bulk requests and ${r.lastDurationMs} ms each; batch failures ${r.failures}, dead-lettered ${r.deadLettered})`);
+    console.log(`whole handler (bundled): ${Math.round(r.events! / r.cpuSeconds!).toLocaleString('en')} events/s and ${(r.bytes! / 2 ** 20 / r.cpuSeconds!).toFixed(1)} MB/s per CPU-second of the handler process (${Math.round(r.events! / r.wallSeconds!).toLocaleString('en')} events/s wall; ${r.invocations} invocations of ${r.events! / r.invocations!} events, each ${r.requests} bulk requests, ${r.durationMs} ms, ${r.indexed} indexed; batch failures ${r.failures}, dead-lettered ${r.deadLettered})`);
     console.log(`peak RSS (handler process): ${r.maxRssMiB!.toFixed(0)} MiB`);
   } finally {
     server.proc.kill('SIGTERM');
   }
 }
 
-const [mode, a, b] = process.argv.slice(2);
-const job = mode === '--serve-bulk' ? serveBulk() : mode === '--handler' ? wholeHandler(a!, Number(b)) : main();
+const [mode, a, b, c] = process.argv.slice(2);
+const job = mode === '--serve-bulk' ? serveBulk() : mode === '--handler' ? wholeHandler(a!, Number(b), c!) : main();
 job.catch((err: unknown) => {
   console.error(err);
   process.exit(1);

@@ -249,6 +249,41 @@ describe('shared OpenSearch bulk client (against the local _bulk server)', () =>
     expect(server.peakInFlight()).to.equal(2);
   });
 
+  it('streams items through open/add/finish, asking the producer to wait while requests are pending', async () => {
+    // Given one request at a time, 2 KiB bodies and slow answers
+    server.delayResponses(20);
+    const c = client({ concurrency: 1, maxBulkBytes: 2048 });
+    const session = c.open<number>(soon());
+    // When 50 items are added, awaiting whenever add() asks to
+    let waits = 0;
+    for (const item of items(50, { pad: 60 })) {
+      const wait = session.add(item);
+      if (wait) {
+        waits++;
+        await wait;
+      }
+    }
+    const out = await session.finish();
+    // Then the producer was held back, and every document arrived intact
+    expect(out.requests).to.be.greaterThan(2);
+    expect(waits).to.equal(out.requests - 1);
+    expect(out.indexed).to.equal(50);
+    expect(server.documents().map((d) => d.source.n)).to.deep.equal(Array.from({ length: 50 }, (_, i) => i));
+  });
+
+  it('keeps documents intact when full-size buffers are reused across sends', async () => {
+    // Given a client with a small cap, used for two sends in a row
+    const c = client({ maxBulkBytes: 4096 });
+    const first = items(80, { prefix: 'a', pad: 100 });
+    const second = items(80, { prefix: 'b', pad: 50 });
+    // When both are sent
+    await c.send(first, soon());
+    await c.send(second, soon());
+    // Then the server holds exactly the sources that were sent
+    const stored = new Map(server.documents().map((d) => [d.id, JSON.stringify(d.source)]));
+    for (const it of [...first, ...second]) expect(stored.get(it.id!)).to.equal(it.source);
+  });
+
   it('rejects a bad configuration naming the setting', () => {
     expect(() => createBulkClient({ endpoint: 'ftp://x', service: 'es', region: 'r' })).to.throw(/endpoint must be http/);
     expect(() => createBulkClient({ endpoint: 'http://x', service: 'sql' as 'es', region: 'r' })).to.throw(/service must be/);

@@ -22,6 +22,11 @@ describe('shipper core: decode', () => {
     expect(d.compressedBytes).to.equal(Buffer.from(data, 'base64').length);
   });
 
+  it('accepts exact numeric event ids (as moto writes them) as their decimal strings', () => {
+    const d = decodeRecordData(encodePayload({ messageType: 'DATA_MESSAGE', owner: '1', logGroup: 'g', logStream: 's', subscriptionFilters: [], logEvents: [{ id: 42, timestamp: 1, message: 'x' }] }));
+    expect(d.kind === 'data' && d.message.logEvents[0]!.id).to.equal('42');
+  });
+
   it('recognises control messages', () => {
     expect(decodeRecordData(encodePayload(cwlPayload(1, { messageType: 'CONTROL_MESSAGE' }))).kind).to.equal('control');
   });
@@ -36,6 +41,8 @@ describe('shipper core: decode', () => {
     expect(reason(encodePayload('{"truncated": '))).to.match(/^payload is not JSON: /);
     expect(reason(encodePayload({ messageType: 'DATA_MESSAGE', owner: '1', logGroup: 'g', logStream: 's', logEvents: [{ id: '1', timestamp: 'yesterday', message: 'x' }] })))
       .to.equal('payload is not a CloudWatch Logs subscription message: logEvents[0].timestamp is not a number');
+    expect(reason(encodePayload({ messageType: 'DATA_MESSAGE', owner: '1', logGroup: 'g', logStream: 's', logEvents: [{ id: 1e300, timestamp: 1, message: 'x' }] })))
+      .to.match(/logEvents\[0\]\.id is missing, not a string or not an exact integer$/);
     expect(reason(encodePayload({ messageType: 'OTHER' }))).to.equal('payload is not a CloudWatch Logs subscription message: messageType is "OTHER"');
     expect(reason(encodePayload([1, 2]))).to.equal('payload is not a CloudWatch Logs subscription message: not an object');
   });

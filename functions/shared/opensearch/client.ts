@@ -3,7 +3,7 @@ import { gzip as gzipCb } from 'node:zlib';
 import { fullJitterDelay } from './backoff';
 import { createLimiter } from './limiter';
 import { actionLine } from './ndjson';
-import { classifyItemStatus, classifyRequestStatus, parseBulkResponse, type ItemResult } from './response';
+import { classifyItemStatus, classifyRequestStatus, headOf, parseBulkResponse, type ItemResult } from './response';
 import { envCredentials, signRequest } from './signer';
 import { createTransport } from './transport';
 import { truncateDocument } from './truncate';
@@ -113,6 +113,16 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
   const credentials = config.credentials ?? (() => envCredentials());
   const useGzip = config.gzip ?? BULK_DEFAULTS.gzip;
   const sign = config.sign ?? true;
+  // Full-size body buffers are reused across requests and invocations (at most concurrency + 1
+  // kept): no 5 MiB allocation and first-touch page faults per request.
+  const pool: Buffer[] = [];
+  const takeBuffer = (bytes: number): Buffer => (bytes === maxBulkBytes && pool.length > 0 ? pool.pop()! : Buffer.allocUnsafe(bytes));
+  const giveBuffer = (buf: Buffer): void => {
+    if (buf.length === maxBulkBytes && pool.length <= concurrency) pool.push(buf);
+  };
+  // Start bodies at the size the previous session needed, so a steady stream of large batches
+  // does not grow every first buffer from 64 KiB again.
+  let firstBytes = Math.min(FIRST_BUFFER_BYTES, maxBulkBytes);
 
   async function post(body: Buffer, expectedItems: number, deadlineMs: number, out: BulkOutcome<unknown>): Promise<Attempt> {
     const headers: Record<string, string> = { host: url.host, 'content-type': 'application/x-ndjson' };
@@ -128,7 +138,7 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
       out.bytesSent += body.length;
       const res = await transport.post(path, headers, body, deadlineMs - Date.now());
       out.latenciesMs.push(Date.now() - started);
-      if (res.status < 200 || res.status >= 300) return { kind: 'status', status: res.status, error: `HTTP ${res.status}: ${res.body.toString('utf8', 0, 500)}` };
+      if (res.status < 200 || res.status >= 300) return { kind: 'status', status: res.status, error: `HTTP ${res.status}: ${headOf(res.body, 500)}` };
       try {
         return { kind: 'items', results: parseBulkResponse(res.body, expectedItems) };
       } catch (err) {
@@ -239,16 +249,21 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
       return chunk;
     }
 
-    let current = newChunk<R>(Math.min(FIRST_BUFFER_BYTES, maxBulkBytes));
+    const fresh = (bytes: number): Chunk<R> => ({ buf: takeBuffer(bytes), used: 0, slots: [] });
+    let current = fresh(firstBytes);
     const pending = new Set<Promise<void>>();
     let finished = false;
 
     function dispatch(): void {
       if (current.slots.length === 0) return;
       const chunk = current;
-      // Small sends start small; once a body has filled up, the next ones will too: allocate the cap at once.
-      current = newChunk<R>(chunk.buf.length >= maxBulkBytes ? maxBulkBytes : Math.min(FIRST_BUFFER_BYTES, maxBulkBytes));
-      const p: Promise<void> = run(chunk, 1).finally(() => pending.delete(p));
+      // Once a body has filled up, the next ones will too: take a full-size buffer at once.
+      if (chunk.buf.length >= maxBulkBytes) firstBytes = maxBulkBytes;
+      current = fresh(chunk.buf.length >= maxBulkBytes ? maxBulkBytes : firstBytes);
+      const p: Promise<void> = run(chunk, 1).finally(() => {
+        pending.delete(p);
+        giveBuffer(chunk.buf);
+      });
       pending.add(p);
     }
 
@@ -256,8 +271,9 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
     function reserve(bytes: number): void {
       if (current.used + bytes > maxBulkBytes) dispatch();
       if (current.used + bytes > current.buf.length) {
-        const grown = Buffer.allocUnsafe(Math.min(maxBulkBytes, Math.max(current.buf.length * 2, current.used + bytes)));
+        const grown = takeBuffer(Math.min(maxBulkBytes, Math.max(current.buf.length * 2, current.used + bytes)));
         current.buf.copy(grown, 0, 0, current.used);
+        giveBuffer(current.buf);
         current.buf = grown;
       }
     }
@@ -296,6 +312,7 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
       async finish() {
         finished = true;
         dispatch();
+        giveBuffer(current.buf);
         while (pending.size > 0) await Promise.all(pending);
         return out;
       },

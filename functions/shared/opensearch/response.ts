@@ -39,6 +39,14 @@ interface RawItem {
   [action: string]: { status?: number; error?: unknown } | undefined;
 }
 
+/** The first `bytes` bytes of a body received in parts, as text. */
+export function headOf(parts: Buffer[], bytes: number): string {
+  const first = parts[0];
+  if (first === undefined) return '';
+  if (first.length >= bytes || parts.length === 1) return first.toString('utf8', 0, bytes);
+  return Buffer.concat(parts).toString('utf8', 0, bytes);
+}
+
 function describeError(error: unknown): string {
   if (error === undefined || error === null) return '';
   if (typeof error === 'string') return error;
@@ -53,10 +61,10 @@ function describeError(error: unknown): string {
  * (checked on the head of the text first, so a large all-success answer is never parsed).
  * Throws when the answer is not a bulk response or has a different number of items.
  */
-export function parseBulkResponse(body: string | Buffer, expectedItems: number): ItemResult[] | 'all-ok' {
-  const head = typeof body === 'string' ? body.slice(0, 200) : body.toString('utf8', 0, 200);
+export function parseBulkResponse(body: string | Buffer[], expectedItems: number): ItemResult[] | 'all-ok' {
+  const head = typeof body === 'string' ? body.slice(0, 200) : headOf(body, 200);
   if (/"errors"\s*:\s*false/.test(head)) return 'all-ok';
-  const parsed = JSON.parse(typeof body === 'string' ? body : body.toString('utf8')) as { errors?: boolean; items?: RawItem[] };
+  const parsed = JSON.parse(typeof body === 'string' ? body : Buffer.concat(body).toString('utf8')) as { errors?: boolean; items?: RawItem[] };
   if (!Array.isArray(parsed.items)) throw new Error('bulk answer has no "items" array');
   if (parsed.errors === false) return 'all-ok';
   if (parsed.items.length !== expectedItems)

@@ -4,8 +4,8 @@ import https from 'node:https';
 /** One HTTP exchange with the cluster: keep-alive agent, bounded sockets, hard timeout. */
 export interface HttpResponse {
   status: number;
-  /** Raw bytes: a large all-success bulk answer is never decoded (see parseBulkResponse). */
-  body: Buffer;
+  /** Raw bytes, as received: a large all-success bulk answer is never joined nor decoded (see parseBulkResponse). */
+  body: Buffer[];
 }
 
 export interface Transport {
@@ -31,7 +31,7 @@ export function createTransport(endpoint: URL, maxSockets: number): Transport {
             res.on('end', () => {
               settled = true;
               clearTimeout(timer);
-              resolve({ status: res.statusCode ?? 0, body: parts.length === 1 ? parts[0]! : Buffer.concat(parts) });
+              resolve({ status: res.statusCode ?? 0, body: parts });
             });
             res.on('error', fail);
             res.on('aborted', () => fail(new Error('response aborted')));

@@ -69,7 +69,10 @@ export function shapeProblem(value: unknown): string | 'control' | undefined {
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as Record<string, unknown> | null;
     if (e === null || typeof e !== 'object') return `logEvents[${i}] is not an object`;
-    if (typeof e.id !== 'string' || e.id === '') return `logEvents[${i}].id is missing or not a string`;
+    // CloudWatch Logs writes ids as decimal strings; other producers (moto) write small numbers.
+    // A number is accepted only when exact: a rounded id could collide with another event's.
+    if (typeof e.id === 'number' && Number.isSafeInteger(e.id) && e.id >= 0) e.id = String(e.id);
+    else if (typeof e.id !== 'string' || e.id === '') return `logEvents[${i}].id is missing, not a string or not an exact integer`;
     if (typeof e.timestamp !== 'number' || !Number.isFinite(e.timestamp)) return `logEvents[${i}].timestamp is not a number`;
     if (typeof e.message !== 'string') return `logEvents[${i}].message is not a string`;
   }

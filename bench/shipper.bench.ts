@@ -7,7 +7,8 @@
  *
  * 1. Core: decode (base64, gunzip, JSON, shape) → mask → extract → render documents → index
  *    names, record by record as the handler does, in events and MB (uncompressed subscription
- *    JSON) per CPU-second of this process (user + system, GC threads included).
+ *    JSON) per CPU-second of this process (user + system, GC threads included). The core is
+ *    bundled by esbuild like the function (under tsx every cross-module call pays a getter).
  * 2. Whole handler, as deployed: functions/shipper/index.ts bundled by esbuild the way
  *    modules/common/function-bundle.ts does it (minified CJS, node20), configured from the
  *    environment, signing with SigV4, writing its EMF line per invocation, against the local
@@ -74,30 +75,32 @@ function transformOptions(): TransformOptions {
 function core(seconds: number): void {
   const events = [batch(0), batch(1)];
   const input = describe(events[0]!);
-  const options = transformOptions();
+  const api = coreBundle();
+  const options: TransformOptions = { namer: api.createIndexNamer('cwl', RULES), masker: api.createMasker(), placement: { mode: 'nested', field: 'fields' }, idMode: 'create-with-id' };
   const items: BulkItem<number>[] = [];
   const pass = (event: KinesisStreamEvent): number => {
-    const counts = emptyCounts(event.Records.length);
+    const counts = api.emptyCounts(event.Records.length);
     for (let r = 0; r < event.Records.length; r++) {
       items.length = 0;
-      transformRecord(event.Records[r]!.kinesis.data, r, options, counts, items);
+      api.transformRecord(event.Records[r]!.kinesis.data, r, options, counts, items);
     }
     return counts.events;
   };
   const warm = Date.now();
   while (Date.now() - warm < 1000) pass(events[0]!);
   let n = 0;
+  let passes = 0;
   let bytes = 0;
   const cpu = process.cpuUsage();
   const started = Date.now();
   while (Date.now() - started < seconds * 1000) {
-    n += pass(events[n % 2]!);
+    n += pass(events[passes++ % 2]!);
     bytes += input.bytes;
   }
   const c = cpuSeconds(cpu);
   const wall = (Date.now() - started) / 1000;
   console.log(`input: ${RECORDS} records × ${EVENTS_PER_RECORD} events = ${input.events} events, ${(input.bytes / 2 ** 20).toFixed(2)} MiB subscription JSON, ${(input.compressed / 2 ** 20).toFixed(2)} MiB gzip per batch`);
-  console.log(`core transform: ${Math.round(n / c).toLocaleString('en')} events/s and ${(bytes / 2 ** 20 / c).toFixed(1)} MB/s per CPU-second (${Math.round(n / wall).toLocaleString('en')} events/s wall, ${n} events)`);
+  console.log(`core transform (bundled): ${Math.round(n / c).toLocaleString('en')} events/s and ${(bytes / 2 ** 20 / c).toFixed(1)} MB/s per CPU-second (${Math.round(n / wall).toLocaleString('en')} events/s wall, ${n} events)`);
 }
 
 /** Child process: the `_bulk` server. */
@@ -111,15 +114,42 @@ async function serveBulk(): Promise<void> {
 
 const BUNDLE_DIR = resolve(__dirname, '..', '.local', 'bench', 'shipper');
 
+const ESBUILD = { bundle: true, minify: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'silent', legalComments: 'none' } as const;
+
 /** The deployable bundle (same esbuild settings as modules/common/function-bundle.ts). */
 function bundle(): string {
   mkdirSync(BUNDLE_DIR, { recursive: true });
   const outfile = resolve(BUNDLE_DIR, 'index.js');
-  buildSync({
-    entryPoints: [resolve(__dirname, '..', 'functions', 'shipper', 'index.ts')],
-    bundle: true, minify: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'silent', legalComments: 'none',
-  });
+  buildSync({ ...ESBUILD, entryPoints: [resolve(__dirname, '..', 'functions', 'shipper', 'index.ts')], outfile });
   return outfile;
+}
+
+/** The pure core bundled the same way (module boundaries compiled away, as in the function). */
+function coreBundle(): CoreApi {
+  mkdirSync(BUNDLE_DIR, { recursive: true });
+  const outfile = resolve(BUNDLE_DIR, 'core.js');
+  buildSync({
+    ...ESBUILD,
+    stdin: {
+      contents: [
+        "export { transformRecord, emptyCounts } from './functions/shipper/core/batch';",
+        "export { createIndexNamer } from './functions/shipper/core/index-name';",
+        "export { createMasker } from './functions/shipper/core/mask';",
+      ].join('\n'),
+      resolveDir: resolve(__dirname, '..'),
+      loader: 'ts',
+    },
+    outfile,
+  });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(outfile) as CoreApi;
+}
+
+interface CoreApi {
+  transformRecord: typeof transformRecord;
+  emptyCounts: typeof emptyCounts;
+  createIndexNamer: typeof createIndexNamer;
+  createMasker: typeof createMasker;
 }
 
 /** Child process: the bundled handler over `invocations` distinct batches, one RESULT line. */

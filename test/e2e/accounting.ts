@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import type { StoredDoc } from './search';
 import type { DeadLetterObject, StreamContents, StreamEvent } from './pipeline';
 import { tokenOf } from './workload';
@@ -23,6 +24,8 @@ export interface Accounting {
   poisonNotDeadLettered: string[];
   /** Dead-letter entries (lines) without a reason field. */
   deadLettersWithoutReason: number;
+  /** Dead-letter reasons (first 120 characters) and how often each occurs. */
+  deadLetterReasons: Record<string, number>;
   latencyMs: { p50: number; p95: number; samples: number };
   indices: string[];
   truncated: number;
@@ -37,20 +40,36 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** The log messages inside a dead-lettered Kinesis record (`data`, base64 gzip'd CloudWatch Logs JSON), if any. */
+function messagesInRecordData(data: unknown): string {
+  if (typeof data !== 'string') return '';
+  try {
+    const doc = JSON.parse(gunzipSync(Buffer.from(data, 'base64')).toString('utf8')) as { logEvents?: { message?: unknown }[] };
+    return Array.isArray(doc.logEvents) ? doc.logEvents.map((e) => String(e?.message)).join('\n') : '';
+  } catch {
+    return '';
+  }
+}
+
 /** Dead-letter objects may be one JSON document or NDJSON; each entry must say why it is there. */
-function deadLetterEntries(objects: DeadLetterObject[]): { text: string; hasReason: boolean }[] {
-  const entries: { text: string; hasReason: boolean }[] = [];
+function deadLetterEntries(objects: DeadLetterObject[]): { text: string; hasReason: boolean; reason?: string }[] {
+  const entries: { text: string; hasReason: boolean; reason?: string }[] = [];
   for (const o of objects) {
     const lines = o.body.split('\n').filter((l) => l.trim() !== '');
     for (const line of lines) {
       let hasReason = false;
+      let reason: string | undefined;
       try {
         const parsed = JSON.parse(line) as Record<string, unknown>;
         hasReason = ['reason', 'error', 'errorMessage', 'status'].some((k) => parsed[k] !== undefined && parsed[k] !== '');
+        reason = String(parsed.reason ?? parsed.error ?? parsed.errorMessage ?? parsed.status).slice(0, 120);
+        // A whole record dead-lettered carries its events: they count as dead-lettered too.
+        const inner = messagesInRecordData(parsed.data);
+        if (inner) entries.push({ text: inner, hasReason: true });
       } catch {
         hasReason = false;
       }
-      entries.push({ text: line, hasReason });
+      entries.push({ text: line, hasReason, reason });
     }
   }
   return entries;
@@ -119,6 +138,8 @@ export function account(input: {
     .map((p) => `${p.shardId}:${p.sequenceNumber}`);
 
   latencies.sort((a, b) => a - b);
+  const deadLetterReasons: Record<string, number> = {};
+  for (const e of entries) if (e.reason !== undefined) deadLetterReasons[e.reason] = (deadLetterReasons[e.reason] ?? 0) + 1;
   return {
     eventsInStream: input.stream.events.length,
     indexed: seen.size,
@@ -130,6 +151,7 @@ export function account(input: {
     wrong,
     poisonNotDeadLettered,
     deadLettersWithoutReason: entries.filter((e) => !e.hasReason).length,
+    deadLetterReasons,
     latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), samples: latencies.length },
     indices: [...new Set(input.docs.map((d) => d.index))].sort(),
     truncated,

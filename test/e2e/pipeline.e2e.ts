@@ -23,7 +23,7 @@ describe('e2e: CloudWatch Logs → Kinesis → shipper → OpenSearch', function
     const t = services.search.timings;
     console.log(
       `      services up in ${services.timings.servicesMs} ms (OpenSearch ${services.search.version}: install ${t.installMs} ms` +
-        `${t.downloaded ? ' incl. download' : ', cached'}, start ${t.firstStartMs} ms)`,
+        `${t.downloaded ? ' incl. download' : ', cached'}, start ${t.firstStartMs} ms); function logs → ${services.functionLogs}`,
     );
   });
   after(async () => {
@@ -117,8 +117,8 @@ describe('e2e: CloudWatch Logs → Kinesis → shipper → OpenSearch', function
     const o = await execute('clean', 20_000);
     // Then every event is searchable exactly once with its documented fields, nothing is dead-lettered
     expectAllAccounted(o);
-    expect(o.a.indexed).to.equal(20_000);
-    expect(o.a.deadLetteredEvents).to.equal(0);
+    expect(o.a.indexed, `indexed (dead-letter reasons: ${JSON.stringify(o.a.deadLetterReasons)})`).to.equal(20_000);
+    expect(o.a.deadLetteredEvents, `dead-lettered (reasons: ${JSON.stringify(o.a.deadLetterReasons)})`).to.equal(0);
     // And the midnight group's events landed on both sides of the day boundary
     const midnight = lastMidnightUtc(Date.now());
     const day = (t: number) => new Date(t).toISOString().slice(0, 10).replace(/-/g, '.');
@@ -148,7 +148,7 @@ describe('e2e: CloudWatch Logs → Kinesis → shipper → OpenSearch', function
     expect(downMs).to.be.greaterThan(12_000);
     expect(services.proxy.stats.upstreamDown).to.be.greaterThan(0);
     expectAllAccounted(o);
-    expect(o.a.indexed).to.equal(6_000);
+    expect(o.a.indexed, `indexed (dead-letter reasons: ${JSON.stringify(o.a.deadLetterReasons)})`).to.equal(6_000);
   });
 
   it('indexes everything exactly once while 30% of bulk requests are answered 429', async () => {
@@ -159,7 +159,7 @@ describe('e2e: CloudWatch Logs → Kinesis → shipper → OpenSearch', function
     // Then the throttling happened and still nothing is lost or doubled
     expect(services.proxy.stats.wholeRequestFaults).to.be.greaterThan(0);
     expectAllAccounted(o);
-    expect(o.a.indexed).to.equal(5_000);
+    expect(o.a.indexed, `indexed (dead-letter reasons: ${JSON.stringify(o.a.deadLetterReasons)})`).to.equal(5_000);
   });
 
   it('retries per-item 429s and dead-letters per-item 400 mapping errors to S3 with the reason', async () => {
@@ -198,8 +198,8 @@ describe('e2e: CloudWatch Logs → Kinesis → shipper → OpenSearch', function
     // and exactly the 400'd ones are in the dead-letter bucket
     expectAllAccounted(o);
     expect(o.run.source.stats.partialFailures, 'partial batch responses').to.be.greaterThan(0);
-    expect(o.a.deadLetteredEvents).to.equal(100);
-    expect(o.a.indexed).to.equal(4_900);
+    expect(o.a.deadLetteredEvents, `dead-lettered (reasons: ${JSON.stringify(o.a.deadLetterReasons)})`).to.equal(100);
+    expect(o.a.indexed, `indexed (dead-letter reasons: ${JSON.stringify(o.a.deadLetterReasons)})`).to.equal(4_900);
     expect(services.proxy.stats.itemFaults[429]).to.be.at.least(2 * 495);
     expect(services.proxy.stats.conflicts, 'redelivered batch-mates answered 409').to.be.greaterThan(0);
     const dead = (await o.run.deadLetters()).map((d) => d.body).join('\n');
@@ -221,7 +221,7 @@ describe('e2e: CloudWatch Logs → Kinesis → shipper → OpenSearch', function
     expect(stream.undecodable).to.have.length(3);
     expectAllAccounted(o);
     expect(o.a.deadLetteredRecords).to.equal(3);
-    expect(o.a.indexed).to.equal(2_000);
+    expect(o.a.indexed, `indexed (dead-letter reasons: ${JSON.stringify(o.a.deadLetterReasons)})`).to.equal(2_000);
   });
 
   it('keeps an oversized event searchable (truncated with markers) or dead-letters it, never blocking the shard', async () => {
@@ -244,5 +244,13 @@ describe('e2e: CloudWatch Logs → Kinesis → shipper → OpenSearch', function
     } else {
       expect(o.a.deadLetteredEvents).to.equal(1);
     }
+  });
+
+  it('indexes events whose ids are decimal strings, as real CloudWatch Logs writes them', async () => {
+    // Given the records' numeric moto ids turned into strings (the only change), as CloudWatch Logs has them
+    const o = await execute('string-ids', 2_000, { run: { eventIds: 'as-real-cloudwatch' } });
+    // Then every event is indexed exactly once under its id
+    expectAllAccounted(o);
+    expect(o.a.indexed, `indexed (dead-letter reasons: ${JSON.stringify(o.a.deadLetterReasons)})`).to.equal(2_000);
   });
 });

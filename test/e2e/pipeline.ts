@@ -8,8 +8,10 @@ import {
 import { CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { createKinesisEventSource, localKinesisClient, type KinesisEventSource, type KinesisEventSourceOptions, type KinesisHandler } from '../../tools/local-runner';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { startMoto, TEST_AWS_ENV, type MotoServer } from '../support/moto';
@@ -32,7 +34,31 @@ export interface Services {
   sqs: SQSClient;
   deadLetterBucket: string;
   timings: { servicesMs: number };
+  /** Where the functions' summary log lines went. */
+  functionLogs: string;
   stop(): Promise<void>;
+}
+
+/**
+ * The shipper writes one JSON summary (EMF) line per invocation to stdout, as Lambda wants; hundreds of
+ * them would bury the test report, so they go to a file instead (path printed at start).
+ */
+export function divertFunctionLogs(file = join(tmpdir(), `e2e-function-logs-${process.pid}.jsonl`)): { file: string; lines: () => number; restore(): void } {
+  const original = process.stdout.write.bind(process.stdout);
+  let count = 0;
+  writeFileSync(file, '');
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    if (text.startsWith('{"_aws"')) {
+      count += text.split('\n').filter(Boolean).length;
+      appendFileSync(file, text);
+      const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      cb?.();
+      return true;
+    }
+    return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stdout.write;
+  return { file, lines: () => count, restore: () => void (process.stdout.write = original) };
 }
 
 export async function startServices(log: (line: string) => void = () => {}): Promise<Services> {
@@ -49,6 +75,7 @@ export async function startServices(log: (line: string) => void = () => {}): Pro
   const s3 = new S3Client({ endpoint: moto.endpoint, region, forcePathStyle: true });
   const deadLetterBucket = 'e2e-dead-letters';
   await s3.send(new CreateBucketCommand({ Bucket: deadLetterBucket, CreateBucketConfiguration: { LocationConstraint: region } }));
+  const logs = divertFunctionLogs();
   const services: Services = {
     moto,
     search,
@@ -59,7 +86,9 @@ export async function startServices(log: (line: string) => void = () => {}): Pro
     sqs: new SQSClient({ endpoint: moto.endpoint, region }),
     deadLetterBucket,
     timings: { servicesMs: Date.now() - started },
+    functionLogs: logs.file,
     async stop() {
+      logs.restore();
       for (const c of [services.s3, services.kinesis, services.logs, services.sqs]) c.destroy();
       await proxy.close();
       await Promise.all([moto.stop(), search.stop()]);
@@ -78,6 +107,32 @@ export function loadShipper(env: Record<string, string>, moduleDir = resolve(FUN
   Object.assign(process.env, env);
   for (const key of Object.keys(require.cache)) if (key.startsWith(FUNCTIONS_DIR) || key.startsWith(moduleDir)) delete require.cache[key];
   return (require(moduleDir) as { handler: KinesisHandler }).handler;
+}
+
+/**
+ * moto writes CloudWatch Logs event ids as small JSON numbers (a counter global to the moto process, so
+ * unique within it); real CloudWatch Logs writes them as long decimal strings. Runs hand the function
+ * moto's records unchanged by default; with `eventIds: 'as-real-cloudwatch'` the ids are turned into
+ * strings first, nothing else changed, to test the format met in AWS as well. Records that are not
+ * CloudWatch Logs payloads (poison) pass through untouched.
+ */
+export type EventIdFidelity = 'as-real-cloudwatch' | 'as-moto-writes';
+
+export function withStringEventIds(handler: KinesisHandler): KinesisHandler {
+  return (event, context) =>
+    handler({ Records: event.Records.map((r) => ({ ...r, kinesis: { ...r.kinesis, data: stringifyIds(r.kinesis.data) } })) }, context);
+}
+
+function stringifyIds(base64: string): string {
+  let doc: { logEvents?: { id?: unknown }[] };
+  try {
+    doc = JSON.parse(gunzipSync(Buffer.from(base64, 'base64')).toString('utf8'));
+  } catch {
+    return base64;
+  }
+  if (!Array.isArray(doc.logEvents) || !doc.logEvents.some((e) => typeof e?.id === 'number')) return base64;
+  for (const e of doc.logEvents) if (typeof e?.id === 'number') e.id = String(e.id);
+  return gzipSync(JSON.stringify(doc)).toString('base64');
 }
 
 export interface StreamEvent {
@@ -127,6 +182,8 @@ export interface RunOptions {
   streamsPerGroup: number;
   shards?: number;
   shipperEnv?: Record<string, string>;
+  /** @default 'as-moto-writes' (see EventIdFidelity) */
+  eventIds?: EventIdFidelity;
   /** Folder of the handler module. @default functions/shipper */
   shipperModule?: string;
   runner?: Partial<Omit<KinesisEventSourceOptions, 'kinesis' | 'streamName' | 'handler'>>;
@@ -158,7 +215,7 @@ export async function openRun(services: Services, opts: RunOptions): Promise<Pip
   }
   const queue = await sqs.send(new CreateQueueCommand({ QueueName: `on-failure-${opts.name}` }));
 
-  const handler = loadShipper({
+  const shipper = loadShipper({
     OPENSEARCH_ENDPOINT: services.proxy.endpoint,
     OPENSEARCH_SERVICE: 'es',
     AWS_REGION: TEST_AWS_ENV.AWS_REGION,
@@ -168,6 +225,7 @@ export async function openRun(services: Services, opts: RunOptions): Promise<Pip
     AWS_ENDPOINT_URL: services.moto.endpoint,
     ...opts.shipperEnv,
   }, opts.shipperModule);
+  const handler = opts.eventIds === 'as-real-cloudwatch' ? withStringEventIds(shipper) : shipper;
   const source = await createKinesisEventSource({
     kinesis,
     streamName,

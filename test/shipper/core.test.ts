@@ -43,6 +43,8 @@ describe('shipper core: decode', () => {
       .to.equal('payload is not a CloudWatch Logs subscription message: logEvents[0].timestamp is not a number');
     expect(reason(encodePayload({ messageType: 'DATA_MESSAGE', owner: '1', logGroup: 'g', logStream: 's', logEvents: [{ id: 1e300, timestamp: 1, message: 'x' }] })))
       .to.match(/logEvents\[0\]\.id is missing, not a string or not an exact integer$/);
+    expect(reason(encodePayload({ messageType: 'DATA_MESSAGE', owner: '1', logGroup: 'g', logStream: 's', logEvents: [{ id: '1', timestamp: 9e15, message: 'x' }] })))
+      .to.match(/logEvents\[0\]\.timestamp 9000000000000000 is outside 1970\.\.9999$/);
     expect(reason(encodePayload({ messageType: 'OTHER' }))).to.equal('payload is not a CloudWatch Logs subscription message: messageType is "OTHER"');
     expect(reason(encodePayload([1, 2]))).to.equal('payload is not a CloudWatch Logs subscription message: not an object');
   });
@@ -188,6 +190,19 @@ describe('shipper core: batch transform and response', () => {
     expect(JSON.parse(b.items[0]!.source)['@message']).to.equal('a password=[MASKED]');
     expect(b.poison).to.deep.equal([{ record: 2, reason: 'data is not valid base64' }]);
     expect(b.counts).to.include({ records: 3, controlMessages: 1, poisonRecords: 1, events: 2, masked: 1 });
+  });
+
+  it('turns a record whose message cannot be rendered into poison instead of throwing', () => {
+    // Given a JSON message nested deeper than JSON.stringify's stack, with top-level placement
+    const deep = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+    const records = [cwlRecord(['fine']), cwlRecord(['ok', deep])];
+    // When transformed
+    const b = transformRecords(records, options({ placement: { mode: 'top' } }));
+    // Then the first record's item stays, the second record is poison as a whole
+    expect(b.items.map((i) => i.ref)).to.deep.equal([0]);
+    expect(b.poison).to.have.length(1);
+    expect(b.poison[0]!.record).to.equal(1);
+    expect(b.poison[0]!.reason).to.match(/^transform failed: Maximum call stack size exceeded/);
   });
 
   it('uses index without id for OpenSearch Serverless time-series collections', () => {

@@ -81,13 +81,22 @@ export function transformRecord(
   const prefix = namer.prefixFor(m.logGroup);
   const withId = options.idMode === 'create-with-id';
   const formats = counts.formats;
-  for (const event of m.logEvents) {
-    const text = masker.mask(event.message);
-    const extraction = extractFields(text);
-    formats[extraction.kind]!++;
-    const source = renderDocument(event.id, event.timestamp, text, suffix, extraction, placement);
-    const index = namer.indexFor(prefix, event.timestamp);
-    items.push(withId ? { index, id: event.id, action: 'create', source, ref: r } : { index, action: 'index', source, ref: r });
+  const first = items.length;
+  try {
+    for (const event of m.logEvents) {
+      const text = masker.mask(event.message);
+      const extraction = extractFields(text);
+      formats[extraction.kind]!++;
+      const source = renderDocument(event.id, event.timestamp, text, suffix, extraction, placement);
+      const index = namer.indexFor(prefix, event.timestamp);
+      items.push(withId ? { index, id: event.id, action: 'create', source, ref: r } : { index, action: 'index', source, ref: r });
+    }
+  } catch (err) {
+    // Nothing a message contains may block the shard (e.g. JSON nested deeper than the stack):
+    // the record becomes poison, whole, with the reason.
+    items.length = first;
+    counts.poisonRecords++;
+    return `transform failed: ${(err as Error).message}`;
   }
   counts.events += m.logEvents.length;
   return undefined;

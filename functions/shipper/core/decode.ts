@@ -25,6 +25,8 @@ export type Decoded =
   | { kind: 'control'; compressedBytes: number; bytes: number }
   | { kind: 'poison'; reason: string; compressedBytes: number };
 
+const MAX_TIMESTAMP = 253_402_300_800_000;
+
 /** Bytes that `data.length` base64 characters encode (Node's decoder skips invalid characters, so fewer bytes means bad input). */
 function expectedBytes(data: string): number {
   const pad = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
@@ -74,6 +76,8 @@ export function shapeProblem(value: unknown): string | 'control' | undefined {
     if (typeof e.id === 'number' && Number.isSafeInteger(e.id) && e.id >= 0) e.id = String(e.id);
     else if (typeof e.id !== 'string' || e.id === '') return `logEvents[${i}].id is missing, not a string or not an exact integer`;
     if (typeof e.timestamp !== 'number' || !Number.isFinite(e.timestamp)) return `logEvents[${i}].timestamp is not a number`;
+    // Outside years 1970..9999 neither an ISO timestamp nor a daily index name can be made.
+    if (e.timestamp < 0 || e.timestamp >= MAX_TIMESTAMP) return `logEvents[${i}].timestamp ${e.timestamp} is outside 1970..9999`;
     if (typeof e.message !== 'string') return `logEvents[${i}].message is not a string`;
   }
   return undefined;

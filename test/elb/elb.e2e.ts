@@ -17,7 +17,7 @@ import { s3Event } from '../factories/s3';
  * generated 5,000-line ALB file go through the handler; the documents are then searched the way
  * a user would (typed range and term queries, per-type daily indices), and reprocessing leaves
  * every count unchanged. Picked up by `npm run test:e2e` once .mocharc.e2e.json includes
- * `test/elb/**/*.e2e.ts`; alone: `npx mocha --no-config --require tsx/cjs --extension ts --timeout 600000 --spec test/elb/elb.e2e.ts`.
+ * the ELB e2e file (glob `test/elb/*.e2e.ts`); alone: `npx mocha --no-config --require tsx/cjs --extension ts --timeout 600000 --spec test/elb/elb.e2e.ts`.
  */
 const FILES = resolve(__dirname, '..', '..', '..', 'shared', 'conformance', 'elb', 'files', 's3');
 const BUCKET = 'elb-e2e';

@@ -39,7 +39,7 @@ describe('elb-processor handler: whole files through moto S3 and the _bulk serve
   let moto: MotoServer;
   let bulk: BulkServer;
   let s3: S3Client;
-  const savedEnv = { ...process.env };
+  const addedEnv = Object.keys(TEST_AWS_ENV).filter((k) => process.env[k] === undefined);
   const summaryLines: string[] = [];
 
   function handlerWith(env: Record<string, string> = {}) {
@@ -74,7 +74,7 @@ describe('elb-processor handler: whole files through moto S3 and the _bulk serve
     await s3.send(new CreateBucketCommand({ Bucket: DLQ, CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
   });
   after(async () => {
-    process.env = savedEnv;
+    for (const k of addedEnv) delete process.env[k];
     await bulk?.close();
     await moto?.stop();
   });
@@ -132,6 +132,16 @@ describe('elb-processor handler: whole files through moto S3 and the _bulk serve
     expect(failed).to.have.length(1);
     expect(failed[0]!.source).to.deep.include({ log_type: 'alb', reason: 'alb: expected at least 18 fields, got 2', raw: 'h2 2024-05-28T13:34:14.804475Z' });
     expect(failed[0]!.source.s3).to.deep.equal({ bucket: BUCKET, key: albKey('mixed'), line: 3 });
+  });
+
+  it('reads gzip files made of several members and CRLF line ends', async () => {
+    // Given a gzip object written as two concatenated members, with CRLF line ends
+    const line = ALB_FULL_FIELDS.join(' ');
+    const obj = await put(albKey('members'), Buffer.concat([gzipSync(`${line}\r\n${line}\r\n`), gzipSync(`${line}\r\n`)]));
+    const [summary] = await handlerWith()(s3Event(obj), context());
+    // Then all three lines of both members are parsed, none failed
+    expect(summary!.counts).to.deep.include({ lines: 3, parsed: 3, failed: 0, indexed: 3 });
+    expect(bulk.documents().map((d) => (d.source.s3 as { line: number }).line)).to.deep.equal([1, 2, 3]);
   });
 
   it('throws when documents still fail transiently at the deadline, and a retry completes without duplicates', async () => {

@@ -1,6 +1,8 @@
+import aws4 from 'aws4';
 import { expect } from 'chai';
 import { gzipSync } from 'node:zlib';
 import { account, summaryLine, type Accounting } from './accounting';
+import { TEST_AWS_ENV } from '../support/moto';
 import { openRun, startServices, type PipelineRun, type RunOptions, type Services } from './pipeline';
 import { listIndices } from './search';
 import { generateWorkload, lastMidnightUtc, tokenOf, type PutBatch } from './workload';
@@ -110,6 +112,33 @@ describe('e2e: CloudWatch Logs → Kinesis → shipper → OpenSearch', function
     expect(a.indexed + a.deadLetteredEvents, 'events in = indexed + dead-lettered').to.equal(o.eventsPut);
     expect(run.source.onFailureRecords, 'batches the event source gave up on').to.deep.equal([]);
   }
+
+  it('the fault proxy forwards SigV4-signed requests and refuses unsigned or wrongly signed ones', async () => {
+    // Given requests to the proxy: signed with the right key, unsigned, signed with a wrong secret, signed for another service
+    const url = new URL(services.proxy.endpoint);
+    const send = async (sign?: { secret: string; service: string }) => {
+      const req = { host: url.host, path: '/', method: 'GET', service: sign?.service ?? 'es', region: TEST_AWS_ENV.AWS_REGION, headers: {} as Record<string, string> };
+      if (sign) aws4.sign(req, { accessKeyId: TEST_AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: sign.secret });
+      const res = await fetch(`${services.proxy.endpoint}/`, { headers: req.headers });
+      return { status: res.status, body: await res.text() };
+    };
+    services.proxy.resetStats();
+    // When they are sent
+    const good = await send({ secret: TEST_AWS_ENV.AWS_SECRET_ACCESS_KEY, service: 'es' });
+    const unsigned = await send();
+    const wrongSecret = await send({ secret: 'not-the-secret', service: 'es' });
+    const wrongService = await send({ secret: TEST_AWS_ENV.AWS_SECRET_ACCESS_KEY, service: 'aoss' });
+    // Then only the correctly signed one reaches OpenSearch
+    expect(good.status).to.equal(200);
+    expect(JSON.parse(good.body).version.number).to.equal(services.search.version);
+    expect([unsigned.status, wrongSecret.status, wrongService.status]).to.deep.equal([403, 403, 403]);
+    expect(services.proxy.signatureRejections).to.deep.equal([
+      'missing Authorization header',
+      'signature does not match',
+      'signed for service aoss, expected es',
+    ]);
+    expect(services.proxy.stats.forwarded).to.equal(1);
+  });
 
   it('indexes 20,000 mixed events from 4 log groups × 3 streams exactly once, in the right daily index', async () => {
     // Given 20,000 events of mixed shapes, one log group straddling midnight UTC

@@ -307,6 +307,34 @@ describe('shipper handler (local _bulk server + moto S3)', function () {
     }
   });
 
+  it('honours INDEX_PREFIX and BULK_GZIP', async () => {
+    // Given a custom prefix and gzip request bodies
+    const event = kinesisEvent([cwlRecord(['{"a":1}', 'b'], { logGroup: '/app/x' })]);
+    // When handled
+    const res = await shipper({ INDEX_PREFIX: 'app-logs', BULK_GZIP: 'true' })(event, lambdaContext());
+    // Then the server received a signed gzip body and stored both under the custom prefix
+    expect(res.batchItemFailures).to.deep.equal([]);
+    expect(bulk.indices()).to.deep.equal(['app-logs-2024.01.02']);
+    expect(bulk.requests[0]!.headers['content-encoding']).to.equal('gzip');
+    expect(bulk.requests[0]!.signature?.ok).to.equal(true);
+  });
+
+  it('keeps create with event ids for OpenSearch Serverless search collections', async () => {
+    const aoss = await startBulkServer({ service: 'aoss' });
+    try {
+      const config = loadConfig(env({ OPENSEARCH_ENDPOINT: aoss.endpoint, OPENSEARCH_SERVICE: 'aoss', AOSS_COLLECTION_TYPE: 'search' }));
+      const client = createBulkClient({ endpoint: aoss.endpoint, service: 'aoss', region: config.region, credentials });
+      closers.push(() => client.close());
+      const handle = createShipperHandler({ config, bulk: client, deadLetters: createDeadLetterWriter({ bucket: BUCKET, functionName: 'f', s3 }), writeLine: () => undefined });
+      const event = kinesisEvent([cwlRecord(1)]);
+      await handle(event, lambdaContext());
+      await handle(event, lambdaContext());
+      expect(aoss.documents().map((d) => d.id)).to.deep.equal([idOf(event, 0, 0)]);
+    } finally {
+      await aoss.close();
+    }
+  });
+
   it('skips control messages', async () => {
     const event = kinesisEvent([cwlRecord(1, { messageType: 'CONTROL_MESSAGE' })]);
     const res = await shipper()(event, lambdaContext());

@@ -40,6 +40,8 @@ export interface FileCounts {
   compressedBytes: number;
   requests: number;
   retries: number;
+  /** The gzip stream was corrupt or truncated: lines up to the damage were processed. */
+  corrupt: boolean;
 }
 
 export interface FileOutcome {
@@ -63,7 +65,7 @@ export async function processStream(
 ): Promise<FileOutcome> {
   const counts: FileCounts = {
     lines: 0, parsed: 0, failed: 0, blank: 0, control: 0, indexed: 0, duplicates: 0,
-    rejected: 0, transient: 0, bytes: 0, compressedBytes: 0, requests: 0, retries: 0,
+    rejected: 0, transient: 0, bytes: 0, compressedBytes: 0, requests: 0, retries: 0, corrupt: false,
   };
   const rejectedItems: FileOutcome['rejectedItems'] = [];
   const builder = new DocumentBuilder(ctx);
@@ -141,20 +143,42 @@ export async function processStream(
     body.on('data', (b: Buffer) => (counts.compressedBytes += b.length));
     source = pipeline(body, createGunzip({ chunkSize: 64 * 1024 }), () => undefined);
   }
-  for await (const data of source) {
-    if (!gzip) counts.compressedBytes += (data as Buffer).length;
-    splitter.push(data as Buffer, onLine);
-    if (ready.length > 0) await drain(opts.maxChunksInFlight);
-    if (Date.now() > opts.deadlineMs) {
-      body.destroy();
-      throw new Error(`deadline reached after ${counts.lines} lines: the object will be retried (ids make that idempotent)`);
+  try {
+    for await (const data of source) {
+      if (!gzip) counts.compressedBytes += (data as Buffer).length;
+      splitter.push(data as Buffer, onLine);
+      if (ready.length > 0) await drain(opts.maxChunksInFlight);
+      if (Date.now() > opts.deadlineMs) {
+        body.destroy();
+        throw new Error(`deadline reached after ${counts.lines} lines: the object will be retried (ids make that idempotent)`);
+      }
     }
+  } catch (err) {
+    // A corrupt or truncated gzip object is permanent: retrying cannot help. What was read is
+    // kept; the damage is recorded as one failed-line document (after the last line read) and
+    // counted, and the invocation goes on with the next object.
+    if (!isZlibError(err)) throw err;
+    counts.corrupt = true;
+    counts.failed++;
+    splitter.end(onLine);
+    const item = builder.failed('', `gzip: ${(err as Error).message} (object cut after ${counts.lines} lines)`, undefined, counts.lines + 1, now);
+    if (chunk.length > 0 && chunkBytes + item.source.length + ACTION_LINE_BYTES > opts.chunkBytes) {
+      ready.push(chunk);
+      chunk = [];
+    }
+    chunk.push(item);
   }
-  splitter.end(onLine);
+  if (!counts.corrupt) splitter.end(onLine);
   if (chunk.length > 0) ready.push(chunk);
   await drain(opts.maxChunksInFlight);
   while (inFlight.length > 0) await inFlight.shift();
   if (sendError !== undefined) throw sendError;
   counts.bytes = splitter.bytes;
   return { counts, rejectedItems };
+}
+
+/** zlib's data errors (`Z_DATA_ERROR`, `Z_BUF_ERROR` for a truncated stream). */
+function isZlibError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('Z_');
 }

@@ -39,9 +39,9 @@ export function logObjectSummary(functionName: string, s: ObjectSummary, write?:
         bucket: s.bucket,
         key: s.key,
         status: s.status,
-        ...(c ? { blankLines: c.blank, controlLines: c.control, requests: c.requests, retries: c.retries } : {}),
+        ...(c ? { blankLines: c.blank, controlLines: c.control, requests: c.requests, retries: c.retries, corrupt: c.corrupt } : {}),
       },
-      level: c && (c.failed > 0 || c.rejected > 0 || c.transient > 0) ? 'WARN' : 'INFO',
+      level: c && (c.failed > 0 || c.rejected > 0 || c.transient > 0 || c.corrupt) ? 'WARN' : 'INFO',
     },
     write,
   );

@@ -144,6 +144,22 @@ describe('elb-processor handler: whole files through moto S3 and the _bulk serve
     expect(bulk.documents().map((d) => (d.source.s3 as { line: number }).line)).to.deep.equal([1, 2, 3]);
   });
 
+  it('keeps what a truncated gzip object held and records the damage as a failed line, without failing the invocation', async () => {
+    // Given a gzip object cut short (its last 40 bytes missing) and a good object after it
+    const rng = makeRng(5);
+    const whole = gzipSync(Array.from({ length: 2000 }, (_, i) => albLine(rng, i)).join('\n'));
+    const cut = await put(albKey('truncated'), whole.subarray(0, whole.length - 40));
+    const good = await put(KEYS.alb, readFileSync(resolve(FILES, 's3', KEYS.alb)));
+    // When both are processed in one invocation
+    const [damaged, next] = await handlerWith()(s3Event(cut, good), context());
+    // Then the lines before the damage are indexed, the damage is a failed-line document, and the next object is processed
+    expect(damaged!.counts!.corrupt).to.equal(true);
+    expect(damaged!.counts!.parsed).to.be.greaterThan(1900);
+    const gz = bulk.documents('elb-failed').map((d) => d.source.reason as string).filter((r) => r.startsWith('gzip:'));
+    expect(gz).to.deep.equal([`gzip: unexpected end of file (object cut after ${damaged!.counts!.lines} lines)`]);
+    expect(next!.counts).to.deep.include({ indexed: 5, corrupt: false });
+  });
+
   it('throws when documents still fail transiently at the deadline, and a retry completes without duplicates', async () => {
     const rng = makeRng(7);
     const obj = await put(albKey('flaky'), gzipSync(Array.from({ length: 50 }, (_, i) => albLine(rng, i)).join('\n')));

@@ -1,4 +1,4 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 
 /**
  * S3 dead-letter writer. One object per invocation and failure kind, JSON lines, one line per
@@ -15,12 +15,18 @@ export interface DeadLetterEntry {
   [field: string]: unknown;
 }
 
+export type S3Like = Pick<S3Client, 'send' | 'destroy'>;
+
 export interface DeadLetterConfig {
   bucket: string;
   /** Key prefix; a `/` is added when missing. @default '' */
   prefix?: string;
   functionName: string;
-  s3: Pick<S3Client, 'send' | 'destroy'>;
+  /**
+   * The S3 client. @default one made by `createS3Client(process.env)` on the first write: the
+   * SDK is loaded only when something is dead-lettered (it is most of a cold start otherwise).
+   */
+  s3?: S3Like;
   now?: () => Date;
 }
 
@@ -31,8 +37,13 @@ export interface DeadLetterWriter {
   close(): void;
 }
 
+// Required on demand, not imported: esbuild then evaluates the SDK only when it is first needed.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadS3 = (): typeof import('@aws-sdk/client-s3') => require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+
 /** An S3 client honouring AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL (read by the SDK itself) with the path-style addressing local endpoints need. */
 export function createS3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
+  const { S3Client } = loadS3();
   return new S3Client({ forcePathStyle: Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL) });
 }
 
@@ -53,6 +64,7 @@ export function deadLetterKey(prefix: string, functionName: string, requestId: s
 export function createDeadLetterWriter(config: DeadLetterConfig): DeadLetterWriter {
   let counter = 0;
   const now = config.now ?? (() => new Date());
+  let s3: S3Like | undefined = config.s3;
   return {
     async write(kind, requestId, entries) {
       if (entries.length === 0) return undefined;
@@ -63,7 +75,9 @@ export function createDeadLetterWriter(config: DeadLetterConfig): DeadLetterWrit
       for (const { reason, ...payload } of entries) {
         body += `${JSON.stringify({ kind, reason, function: config.functionName, requestId, writtenAt, ...payload })}\n`;
       }
-      await config.s3.send(new PutObjectCommand({
+      s3 ??= createS3Client();
+      const { PutObjectCommand } = loadS3();
+      await s3.send(new PutObjectCommand({
         Bucket: config.bucket,
         Key: key,
         Body: body,
@@ -71,6 +85,6 @@ export function createDeadLetterWriter(config: DeadLetterConfig): DeadLetterWrit
       }));
       return key;
     },
-    close: () => config.s3.destroy(),
+    close: () => s3?.destroy(),
   };
 }

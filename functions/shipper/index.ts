@@ -1,5 +1,5 @@
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { createDeadLetterWriter, createS3Client } from '../shared/dead-letter';
+import { createDeadLetterWriter } from '../shared/dead-letter';
 import { createBulkClient } from '../shared/opensearch';
 import { loadConfig } from './config';
 import { createShipperHandler, type ShipperHandler } from './handler';
@@ -23,7 +23,6 @@ function build(env: NodeJS.ProcessEnv): ShipperHandler {
     bucket: config.deadLetterBucket,
     prefix: config.deadLetterPrefix,
     functionName: env.AWS_LAMBDA_FUNCTION_NAME ?? 'shipper',
-    s3: createS3Client(env),
   });
   closeClients = () => {
     bulk.close();

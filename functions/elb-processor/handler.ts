@@ -23,7 +23,7 @@ export interface ObjectSummary {
   bucket: string;
   key: string;
   /** `processed`, or why the object was skipped. */
-  status: 'processed' | 'skipped-test-file' | 'skipped-not-a-log';
+  status: 'processed' | 'skipped-test-file' | 'skipped-not-a-log' | 'skipped-missing';
   counts?: FileCounts;
   deadLettered?: number;
   durationMs: number;
@@ -60,7 +60,16 @@ export async function processObject(deps: HandlerDeps, obj: ObjectRef, deadlineM
   if (kind.kind !== 'log') {
     return { bucket: obj.bucket, key: obj.key, status: kind.kind === 'test-file' ? 'skipped-test-file' : 'skipped-not-a-log', durationMs: Date.now() - started };
   }
-  const res = await deps.s3.send(new GetObjectCommand({ Bucket: obj.bucket, Key: obj.key, VersionId: obj.versionId }));
+  let res;
+  try {
+    res = await deps.s3.send(new GetObjectCommand({ Bucket: obj.bucket, Key: obj.key, VersionId: obj.versionId }));
+  } catch (err) {
+    // Gone before we read it (deleted, or expired by the lifecycle rule): retrying cannot bring it back.
+    if ((err as { name?: string }).name === 'NoSuchKey' || (err as { name?: string }).name === 'NoSuchVersion') {
+      return { bucket: obj.bucket, key: obj.key, status: 'skipped-missing', durationMs: Date.now() - started };
+    }
+    throw err;
+  }
   const revision = obj.versionId ?? res.VersionId ?? stripQuotes(obj.eTag ?? res.ETag ?? '');
   const body = res.Body as Readable | undefined;
   if (!body) throw new Error(`s3://${obj.bucket}/${obj.key}: GetObject returned no body`);

@@ -41,7 +41,7 @@ export function logObjectSummary(functionName: string, s: ObjectSummary, write?:
         status: s.status,
         ...(c ? { blankLines: c.blank, controlLines: c.control, requests: c.requests, retries: c.retries, corrupt: c.corrupt } : {}),
       },
-      level: c && (c.failed > 0 || c.rejected > 0 || c.transient > 0 || c.corrupt) ? 'WARN' : 'INFO',
+      level: s.status === 'skipped-missing' || (c && (c.failed > 0 || c.rejected > 0 || c.transient > 0 || c.corrupt)) ? 'WARN' : 'INFO',
     },
     write,
   );

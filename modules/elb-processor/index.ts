@@ -201,6 +201,7 @@ export class ElbProcessor extends Construct {
       };
       const byFunction = { FunctionName: fn.functionName };
       alarm('errors', 'ELB processor invocations failed (objects are retried; after the retries they go to the failure destination)', 'AWS/Lambda', 'Errors', byFunction, 1);
+      alarm('dropped-events', 'S3 events dropped after every asynchronous retry failed (objects not processed; see the failure destination)', 'AWS/Lambda', 'AsyncEventsDropped', byFunction, 1);
       alarm('failed-lines', 'Load-balancer log lines did not parse (indexed into <prefix>-failed with the reason)', ELB_METRIC_NAMESPACE, ELB_METRICS.failedLines, byFunction, props.failedLinesThreshold ?? d.failedLinesThreshold);
       alarm('rejected', 'OpenSearch rejected documents permanently (dead-lettered or logged)', ELB_METRIC_NAMESPACE, ELB_METRICS.rejectedDocuments, byFunction, 1);
     }

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect } from 'chai';
 import { detectLineType, parseLine } from '../../functions/elb-processor/core/parse';
-import type { ElbDocument } from '../../functions/elb-processor/core/types';
 import { unescapeAws } from '../../functions/elb-processor/core/values';
 
 /**
@@ -196,4 +195,3 @@ describe('elb parser: shared conformance corpus', () => {
   });
 });
 
-export type { ElbDocument };

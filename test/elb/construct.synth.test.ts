@@ -97,10 +97,10 @@ describe('modules/elb-processor: ElbProcessor synth', () => {
     expect(statementsOf(tf, rolePolicy.policy).ReadLoadBalancerLogs.resources).to.deep.equal(['arn:aws:s3:::my-logs/AWSLogs/*']);
   });
 
-  it('creates three alarms by default and none when alarms is false', () => {
+  it('creates four alarms by default and none when alarms is false', () => {
     const on = synth((s) => new ElbProcessor(s, 'elb', { ...base, alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' }));
     const alarms = Object.values(resourcesOf(on, 'aws_cloudwatch_metric_alarm'));
-    expect(alarms.map((a) => a.alarm_name)).to.deep.equal(['elb-processor-errors', 'elb-processor-failed-lines', 'elb-processor-rejected']);
+    expect(alarms.map((a) => a.alarm_name).sort()).to.deep.equal(['elb-processor-dropped-events', 'elb-processor-errors', 'elb-processor-failed-lines', 'elb-processor-rejected']);
     expect(alarms.every((a) => a.alarm_actions[0] === 'arn:aws:sns:eu-west-1:123456789012:ops')).to.equal(true);
     const off = synth((s) => new ElbProcessor(s, 'elb', { ...base, alarms: false }));
     expect(resourcesOf(off, 'aws_cloudwatch_metric_alarm')).to.deep.equal({});

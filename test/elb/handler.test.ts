@@ -105,6 +105,12 @@ describe('elb-processor handler: whole files through moto S3 and the _bulk serve
     expect(JSON.parse(summaryLines[0]!)).to.deep.include({ FunctionName: 'elb-processor', Lines: 5, ParsedLines: 5, FailedLines: 0, IndexedDocuments: 5, key: KEYS.alb });
   });
 
+  it('skips an object deleted before it was read, without failing the invocation', async () => {
+    const [summary] = await handlerWith()(s3Event({ bucket: BUCKET, key: albKey('gone') }), context());
+    expect(summary).to.deep.include({ status: 'skipped-missing' });
+    expect(JSON.parse(summaryLines[0]!)).to.deep.include({ level: 'WARN', status: 'skipped-missing', SkippedObjects: 1 });
+  });
+
   it('reprocessing the same object creates no duplicates (same ids, create → 409)', async () => {
     const obj = await put(KEYS.alb, readFileSync(resolve(FILES, 's3', KEYS.alb)));
     const handler = handlerWith();

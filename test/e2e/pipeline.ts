@@ -104,10 +104,17 @@ const FUNCTIONS_DIR = resolve(__dirname, '..', '..', 'functions');
  * (as per Lambda cold start), so each run gets its own "cold start".
  */
 export function loadShipper(env: Record<string, string>, moduleDir = resolve(FUNCTIONS_DIR, 'shipper')): KinesisHandler {
+  return loadFunction<KinesisHandler>(moduleDir, env);
+}
+
+/** Loads a function's `handler` fresh (a cold start) after setting its environment. */
+export function loadFunction<H>(moduleDir: string, env: Record<string, string>): H {
   Object.assign(process.env, env);
   for (const key of Object.keys(require.cache)) if (key.startsWith(FUNCTIONS_DIR) || key.startsWith(moduleDir)) delete require.cache[key];
-  return (require(moduleDir) as { handler: KinesisHandler }).handler;
+  return (require(moduleDir) as { handler: H }).handler;
 }
+
+export const functionDir = (name: string): string => resolve(FUNCTIONS_DIR, name);
 
 /**
  * moto writes CloudWatch Logs event ids as small JSON numbers (a counter global to the moto process, so

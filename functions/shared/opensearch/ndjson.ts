@@ -9,10 +9,18 @@ import type { BulkItem } from './types';
 const PLAIN = /^[A-Za-z0-9_.\-:+@/]*$/;
 const q = (s: string): string => (PLAIN.test(s) ? `"${s}"` : JSON.stringify(s));
 
+// Consecutive items almost always share action and index: reuse the rendered head.
+let lastAction = '';
+let lastIndex = '';
+let lastHead = '';
+
 export function actionLine(item: Pick<BulkItem, 'action' | 'index' | 'id'>): string {
-  return item.id === undefined
-    ? `{"${item.action}":{"_index":${q(item.index)}}}\n`
-    : `{"${item.action}":{"_index":${q(item.index)},"_id":${q(item.id)}}}\n`;
+  if (item.index !== lastIndex || item.action !== lastAction) {
+    lastAction = item.action;
+    lastIndex = item.index;
+    lastHead = `{"${item.action}":{"_index":${q(item.index)}`;
+  }
+  return item.id === undefined ? `${lastHead}}}\n` : `${lastHead},"_id":${q(item.id)}}}\n`;
 }
 
 /** UTF-8 bytes the item takes in a body (action line + source + two newlines). */

@@ -7,19 +7,31 @@ import { App, LocalBackend, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LogPipeline } from './modules/log-pipeline';
+import { ElbProcessor } from './modules/elb-processor';
 
 export const EXAMPLE_STACK = 'logs-to-opensearch-example';
+/** Region of the example stack. A synth-time literal because the ELB bucket policy's delivery principal depends on it. */
+export const EXAMPLE_REGION = 'eu-west-1';
 
 export class ExampleStack extends TerraformStack {
   readonly pipeline: LogPipeline;
+  readonly elb: ElbProcessor;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
 
     const region = new TerraformVariable(this, 'region', {
       type: 'string',
-      default: 'eu-west-1',
-      description: 'AWS region of the pipeline (same region as the OpenSearch domain and the log groups).',
+      default: EXAMPLE_REGION,
+      description: `AWS region of the pipeline (same region as the OpenSearch domain and the log groups). To change it, edit EXAMPLE_REGION in main.ts and synthesize again.`,
+      // The ELB bucket policy was synthesized for EXAMPLE_REGION: refuse a plan for another region instead of
+      // deploying a bucket that load balancers cannot write to.
+      validation: [
+        {
+          condition: `\${var.region == "${EXAMPLE_REGION}"}`,
+          errorMessage: `This stack was synthesized for ${EXAMPLE_REGION}; edit EXAMPLE_REGION in main.ts and run npm run synth again.`,
+        },
+      ],
     });
     const offline = new TerraformVariable(this, 'skip_aws_validation', {
       type: 'bool',
@@ -67,7 +79,18 @@ export class ExampleStack extends TerraformStack {
       },
     });
 
-    // ---- ELB processor: the ELB helper adds `new ElbProcessor(this, 'elb', {...})` here. ----
+    // ---- ELB processor: load-balancer access logs from an S3 bucket into the same domain. ----
+    this.elb = new ElbProcessor(this, 'elb', {
+      // A literal (not var.region): it picks the ELB log-delivery principal of the bucket policy.
+      region: EXAMPLE_REGION,
+      opensearchEndpoint: endpoint.stringValue,
+      opensearchArn: domainArn.stringValue,
+      // Edit: the prefix configured on your load balancers' access logs.
+      logPrefix: 'alb',
+      // EventBridge leaves the bucket's single notification configuration free for other consumers.
+      notification: 'eventbridge',
+      metadata: { environment: 'example', application: 'example-app' },
+    });
   }
 }
 

@@ -37,7 +37,12 @@ describe('example app (main.ts)', function () {
     // Then the stack JSON exists with the pipeline in it
     const tf = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
     expect(Object.keys(tf.resource.aws_kinesis_stream)).to.deep.equal(['logs_stream']);
-    expect(Object.keys(tf.resource.aws_lambda_function)).to.deep.equal(['logs_shipper_function']);
+    expect(Object.keys(tf.resource.aws_lambda_function).sort()).to.deep.equal(['elb_processor_function', 'logs_shipper_function']);
+    // And the region variable refuses a region the ELB bucket policy was not synthesized for
+    expect(tf.variable.region.default).to.equal('eu-west-1');
+    expect(tf.variable.region.validation).to.deep.equal([
+      { condition: '${var.region == "eu-west-1"}', error_message: 'This stack was synthesized for eu-west-1; edit EXAMPLE_REGION in main.ts and run npm run synth again.' },
+    ]);
     // And the provider skips every credential check by a variable that users flip to plan/deploy
     expect(tf.provider.aws).to.have.length(1);
     expect(tf.provider.aws[0]).to.include({

@@ -191,6 +191,19 @@ describe('e2e: CloudWatch Logs → Kinesis → shipper → OpenSearch', function
     expect(o.a.indexed, `indexed (dead-letter reasons: ${JSON.stringify(o.a.deadLetterReasons)})`).to.equal(5_000);
   });
 
+  it('indexes everything exactly once on a flaky network: delays, dropped requests, and answers lost after the write', async () => {
+    // Given 150 ms added latency, 10% of bulk connections dropped before forwarding and 15% dropped after
+    // OpenSearch wrote the documents (the shipper cannot know they were written)
+    const o = await execute('flaky-net', 4_000, {
+      beforePut: async () => services.proxy.setFaults({ delayMs: 150, dropFraction: 0.1, dropAnswerFraction: 0.15 }),
+    });
+    // Then connections were really dropped, re-sent documents answered 409, and every event is stored once
+    expect(services.proxy.stats.dropped).to.be.greaterThan(0);
+    expectAllAccounted(o);
+    expect(o.a.indexed, `indexed (dead-letter reasons: ${JSON.stringify(o.a.deadLetterReasons)})`).to.equal(4_000);
+    expect(services.proxy.stats.conflicts, 'documents written before a lost answer came back as 409').to.be.greaterThan(0);
+  });
+
   it('retries per-item 429s and dead-letters per-item 400 mapping errors to S3 with the reason', async () => {
     // Given per-item faults: every 10th event 429 on its first two tries (retried inside the invocation); every
     // 1000th event 429 for 5 s, longer than the 3 s function timeout, so its record comes back through the event

@@ -25,6 +25,11 @@ export interface Faults {
   delayMs?: number;
   /** Fraction of `_bulk` requests whose connection is destroyed before any answer. */
   dropFraction?: number;
+  /**
+   * Fraction of `_bulk` requests forwarded to OpenSearch (so the documents are written) whose answer is
+   * then lost: the connection is destroyed instead. The client cannot tell what was written.
+   */
+  dropAnswerFraction?: number;
   /** Destroy the connection of every request (when the upstream is down this happens anyway). */
   outage?: boolean;
 }
@@ -226,6 +231,11 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       return;
     }
     stats.forwarded++;
+    if (isBulk && f.dropAnswerFraction && random() < f.dropAnswerFraction) {
+      stats.dropped++;
+      req.socket.destroy();
+      return;
+    }
     if (isBulk) stats.conflicts += upstreamRes.body.toString('utf8').match(/"status":409\b/g)?.length ?? 0;
     if (!injected || injected.size === 0 || upstreamRes.status !== 200) {
       const passHeaders = { ...upstreamRes.headers };

@@ -11,9 +11,10 @@
  *    bundled by esbuild like the function (under tsx every cross-module call pays a getter).
  * 2. Whole handler, as deployed: functions/shipper/index.ts bundled by esbuild the way
  *    modules/common/function-bundle.ts does it (minified CJS, node20), configured from the
- *    environment, signing with SigV4, writing its EMF line per invocation, against the local
- *    `_bulk` server in a child process (it verifies every signature and answers success). The
- *    handler runs in its own process for its own peak RSS; CPU-seconds are that process's only.
+ *    environment, signing with SigV4, writing its EMF line per invocation, against a fast local
+ *    `_bulk` endpoint in a child process answering success like OpenSearch (per-item results).
+ *    The handler runs in its own process for its own peak RSS; CPU-seconds are that process's only.
+ *    (Correctness against the SigV4-checking test server is the tests' job.)
  *
  * Rates are medians of per-batch / per-invocation CPU measurements (other processes on a shared
  * machine make single runs jumpy); the overall figure is printed too.
@@ -21,6 +22,8 @@
  * Options: SHIPPER_BENCH_INVOCATIONS=20 SHIPPER_BENCH_CORE_SECONDS=5
  */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { buildSync } from 'esbuild';
@@ -35,7 +38,6 @@ import type { ShipperHandler } from '../functions/shipper/handler';
 import { cwlRecord, kinesisEvent } from '../test/factories/kinesis';
 import { lambdaContext } from '../test/factories/lambda-context';
 import { mixedMessage } from '../test/factories/messages';
-import { startBulkServer } from '../test/support/bulk-server';
 import { TEST_AWS_ENV } from '../test/support/moto';
 
 const RECORDS = 200;
@@ -116,12 +118,32 @@ function core(seconds: number): void {
   console.log(`core transform (bundled): ${Math.round(rate).toLocaleString('en')} events/s and ${((rate * input.bytes) / input.events / 2 ** 20).toFixed(1)} MB/s per CPU-second (median of ${passes} batches; overall ${Math.round(n / c).toLocaleString('en')} per CPU-second, ${Math.round(n / wall).toLocaleString('en')} events/s wall)`);
 }
 
-/** Child process: the `_bulk` server. */
+/**
+ * Child process: a fast local `_bulk` endpoint answering success the way OpenSearch does (one
+ * `create` result per item, `"errors":false`), so the handler's whole HTTP edge is exercised
+ * (upload, answer download, keep-alive) without the test server's per-line parsing and
+ * signature checks setting the pace. Signatures are still computed by the handler.
+ */
 async function serveBulk(): Promise<void> {
-  const server = await startBulkServer({ storeDocuments: false, region: TEST_AWS_ENV.AWS_REGION });
-  process.stdout.write(`${server.endpoint}\n`);
+  const ITEM = '{"create":{"_index":"i","_id":"x","_version":1,"result":"created","status":201}}';
+  const server = createServer((req, res) => {
+    let lines = 0;
+    req.on('data', (chunk: Buffer) => {
+      for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
+    });
+    req.on('end', () => {
+      const items = lines >> 1;
+      const body = `{"took":1,"errors":false,"items":[${items > 0 ? `${ITEM},`.repeat(items - 1) + ITEM : ''}]}`;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  process.stdout.write(`http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
   await once(process, 'SIGTERM');
-  await server.close();
+  server.closeAllConnections();
+  server.close();
   process.exit(0);
 }
 
@@ -154,7 +176,6 @@ function coreBundle(): CoreApi {
     },
     outfile,
   });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(outfile) as CoreApi;
 }
 
@@ -170,7 +191,6 @@ async function wholeHandler(endpoint: string, invocations: number, bundlePath: s
   Object.assign(process.env, TEST_AWS_ENV, {
     OPENSEARCH_ENDPOINT: endpoint, INDEX_RULES: JSON.stringify(RULES), DEAD_LETTER_BUCKET: 'bench-unused', AWS_LAMBDA_FUNCTION_NAME: 'bench-shipper',
   });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const handler = (require(bundlePath) as { handler: ShipperHandler }).handler;
   const inputs = Array.from({ length: invocations + 1 }, (_, i) => batch(i + 2));
   const input = describe(inputs[0]!);

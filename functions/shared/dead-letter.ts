@@ -38,7 +38,6 @@ export interface DeadLetterWriter {
 }
 
 // Required on demand, not imported: esbuild then evaluates the SDK only when it is first needed.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const loadS3 = (): typeof import('@aws-sdk/client-s3') => require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
 
 /** An S3 client honouring AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL (read by the SDK itself) with the path-style addressing local endpoints need. */

@@ -7,6 +7,8 @@ import { emptyCounts, transformRecord, type PoisonRecord, type TransformOptions 
 import { createIndexNamer } from './core/index-name';
 import { createMasker } from './core/mask';
 import { toBatchResponse } from './core/response';
+import { poisonEntry, rejectedEntry } from './core/dead-letters';
+import { invocationSummary } from './core/summary';
 
 export interface ShipperDeps {
   config: ShipperConfig;
@@ -21,6 +23,7 @@ export type ShipperHandler = (event: KinesisStreamEvent, context: Context) => Pr
 /**
  * The shipper's invocation flow: transform (pure) → bulk send with retries until the deadline →
  * dead-letter poison records and rejected documents → partial-batch response → one summary line.
+ * Only the bulk session and the dead-letter writes are I/O; everything else is in core/.
  */
 export function createShipperHandler(deps: ShipperDeps): ShipperHandler {
   const { config, bulk, deadLetters } = deps;
@@ -56,41 +59,19 @@ export function createShipperHandler(deps: ShipperDeps): ShipperHandler {
     }
     counts.masked = options.masker.count - maskedBefore;
     const outcome = await session.finish();
-    const batch = { poison, counts };
 
     const failed = new Set<number>();
     for (const f of outcome.transientFailures) failed.add(f.item.ref);
 
-    const seq = (r: number): string => records[r]!.kinesis.sequenceNumber;
-    const poisonEntries: DeadLetterEntry[] = batch.poison.map((p) => {
-      const rec = records[p.record]!;
-      return {
-        reason: p.reason,
-        sequenceNumber: rec.kinesis.sequenceNumber,
-        partitionKey: rec.kinesis.partitionKey,
-        approximateArrivalTimestamp: rec.kinesis.approximateArrivalTimestamp,
-        eventID: rec.eventID,
-        eventSourceARN: rec.eventSourceARN,
-        data: rec.kinesis.data,
-      };
-    });
-    const rejectedEntries: DeadLetterEntry[] = outcome.permanentFailures.map((f) => ({
-      reason: f.error,
-      status: f.status,
-      index: f.item.index,
-      id: f.item.id,
-      sequenceNumber: seq(f.item.ref),
-      document: f.item.source,
-    }));
     let deadLettered = 0;
     let deadLetterWriteFailures = 0;
-    const keys: string[] = [];
+    const deadLetterKeys: string[] = [];
     const errors: string[] = [];
     const write = async (kind: string, entries: DeadLetterEntry[], recordsOf: () => number[]): Promise<void> => {
       if (entries.length === 0) return;
       try {
         const key = await deadLetters.write(kind, context.awsRequestId, entries);
-        if (key) keys.push(key);
+        if (key) deadLetterKeys.push(key);
         deadLettered += entries.length;
       } catch (err) {
         // Nothing may be lost: when the dead letter cannot be written, the records go back to Kinesis.
@@ -100,53 +81,24 @@ export function createShipperHandler(deps: ShipperDeps): ShipperHandler {
       }
     };
     await Promise.all([
-      write('poison-record', poisonEntries, () => batch.poison.map((p) => p.record)),
-      write('rejected-document', rejectedEntries, () => outcome.permanentFailures.map((f) => f.item.ref)),
+      write('poison-record', poison.map((p) => poisonEntry(records[p.record]!, p.reason)), () => poison.map((p) => p.record)),
+      write('rejected-document', outcome.permanentFailures.map((f) => rejectedEntry(f, records)), () => outcome.permanentFailures.map((f) => f.item.ref)),
     ]);
 
     const response = toBatchResponse(records.map((r) => r.kinesis.sequenceNumber), failed);
-    const c = batch.counts;
-    const latencies = outcome.latenciesMs;
-    const reasons = [
-      ...batch.poison.slice(0, 3).map((p) => `poison: ${p.reason}`),
-      ...outcome.permanentFailures.slice(0, 3).map((f) => `rejected ${f.status}: ${f.error}`),
-      ...outcome.transientFailures.slice(0, 3).map((f) => `transient ${f.status}: ${f.error}`),
-      ...errors,
-    ];
-    writeSummary({
+    writeSummary(invocationSummary({
       functionName: context.functionName,
-      message: 'kinesis batch shipped',
-      level: errors.length > 0 ? 'ERROR' : response.batchItemFailures.length > 0 || deadLettered > 0 ? 'WARN' : 'INFO',
-      metrics: {
-        Records: c.records,
-        ControlMessages: c.controlMessages,
-        PoisonRecords: c.poisonRecords,
-        Events: c.events,
-        BytesIn: c.bytesIn,
-        CompressedBytes: c.compressedBytes,
-        Indexed: outcome.indexed,
-        Duplicates: outcome.duplicates,
-        Retries: outcome.retries,
-        Rejected: outcome.permanentFailures.length,
-        TransientFailures: outcome.transientFailures.length,
-        DeadLettered: deadLettered,
-        DeadLetterWriteFailures: deadLetterWriteFailures,
-        BatchItemFailures: response.batchItemFailures.length,
-        Masked: c.masked,
-        Truncated: outcome.truncated,
-        BulkRequests: outcome.requests,
-        BulkBytes: outcome.bytesSent,
-        BulkLatencyMs: latencies.length > 0 ? Math.max(...latencies) : 0,
-        DurationMs: Date.now() - started,
-      },
-      units: { BytesIn: 'Bytes', CompressedBytes: 'Bytes', BulkBytes: 'Bytes', BulkLatencyMs: 'Milliseconds', DurationMs: 'Milliseconds' },
-      properties: {
-        requestId: context.awsRequestId,
-        formats: c.formats,
-        ...(keys.length > 0 ? { deadLetterKeys: keys } : {}),
-        ...(reasons.length > 0 ? { reasons } : {}),
-      },
-    }, deps.writeLine);
+      requestId: context.awsRequestId,
+      counts,
+      poison,
+      outcome,
+      deadLettered,
+      deadLetterWriteFailures,
+      deadLetterKeys,
+      errors,
+      batchItemFailures: response.batchItemFailures.length,
+      durationMs: Date.now() - started,
+    }), deps.writeLine);
     return response;
   };
 }

@@ -89,7 +89,7 @@ async function main(): Promise<void> {
       sort: [{ '@timestamp': 'desc' }],
       query: { bool: { must: [{ match: { '@message': 'error' } }, { match_phrase: { '@log_group': '/demo/payments' } }] } },
       aggs: {
-        per_group: { terms: { field: '@log_group.keyword', size: 10 } },
+        per_group: { terms: { field: '@log_group', size: 10 } },
         per_index: { terms: { field: '_index', size: 10 } },
       },
     });
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     }
     const all = await search(endpoint, run.prefix, {
       size: 0,
-      aggs: { per_group: { terms: { field: '@log_group.keyword', size: 10 } }, per_index: { terms: { field: '_index', size: 10 } } },
+      aggs: { per_group: { terms: { field: '@log_group', size: 10 } }, per_index: { terms: { field: '_index', size: 10 } } },
     });
     console.log('\nCounts:');
     for (const b of all.aggregations.per_index.buckets as { key: string; doc_count: number }[]) console.log(`  index ${b.key.padEnd(28)} ${b.doc_count}`);

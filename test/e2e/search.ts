@@ -19,11 +19,29 @@ async function call(endpoint: string, method: string, path: string, body?: unkno
   return text ? JSON.parse(text) : undefined;
 }
 
-/** One primary shard, no replica (single node: green), for `<prefix>-*`. */
+/**
+ * The index template functions/shipper/README.md tells users to install (typed `@` fields, extracted
+ * `fields` as one `flat_object`, so a field that is a number in one message and a string in another
+ * cannot make a mapping conflict), plus one primary shard and no replica (single node: green; the
+ * visibility sampler relies on one shard).
+ */
 export async function installIndexTemplate(endpoint: string, prefix: string): Promise<void> {
   await call(endpoint, 'PUT', `/_index_template/e2e-${prefix}`, {
     index_patterns: [`${prefix}-*`],
-    template: { settings: { number_of_shards: 1, number_of_replicas: 0 } },
+    template: {
+      settings: { number_of_shards: 1, number_of_replicas: 0 },
+      mappings: {
+        properties: {
+          '@timestamp': { type: 'date' },
+          '@message': { type: 'text' },
+          '@id': { type: 'keyword' },
+          '@owner': { type: 'keyword' },
+          '@log_group': { type: 'keyword' },
+          '@log_stream': { type: 'keyword' },
+          fields: { type: 'flat_object' },
+        },
+      },
+    },
   });
 }
 

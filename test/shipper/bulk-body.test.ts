@@ -58,6 +58,9 @@ describe('bulk answer classification (pure)', () => {
     expect([201, 200, 409, 429, 503, 400, 404, 500].map((s) => classifyItemStatus(s, 'create')))
       .to.deep.equal(['indexed', 'indexed', 'duplicate', 'transient', 'transient', 'permanent', 'permanent', 'permanent']);
     expect(classifyItemStatus(409, 'index')).to.equal('permanent');
+    // A dynamic-mapping race between concurrent requests is retried; a real mapping error is not.
+    expect(classifyItemStatus(400, 'create', 'illegal_argument_exception: mapper [fields.n] cannot be changed from type [text] to [long]')).to.equal('transient');
+    expect(classifyItemStatus(400, 'create', 'mapper_parsing_exception: failed to parse field [fields.n] of type [long]')).to.equal('permanent');
   });
 
   it('classifies whole-request statuses', () => {

@@ -155,6 +155,16 @@ describe('shared OpenSearch bulk client (against the local _bulk server)', () =>
     expect(out.permanentFailures[0]!.error).to.equal('mapper_parsing_exception: failed to parse field [n] of type [date]');
   });
 
+  it('retries an item that lost a dynamic-mapping race (400 "cannot be changed from type")', async () => {
+    // Given one item answered with the race error once, as OpenSearch does when two requests add a field with different types
+    server.rejectItems(['id-1'], 400, 1, 'mapper [fields.n] cannot be changed from type [text] to [long]', 'illegal_argument_exception');
+    // When sent
+    const out = await client().send(items(3), soon());
+    // Then it is indexed on the retry, not dead-lettered
+    expect(out).to.include({ indexed: 3, retries: 1 });
+    expect(out.permanentFailures).to.deep.equal([]);
+  });
+
   for (const status of [429, 503, 502, 504]) {
     it(`retries a whole request answered ${status}`, async () => {
       // Given the first request fails as a whole

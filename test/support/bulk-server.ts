@@ -50,6 +50,7 @@ interface ItemFault {
   match: ItemMatcher;
   status: number;
   error: string;
+  type: string;
   remaining: number;
 }
 
@@ -64,8 +65,12 @@ export interface BulkServer {
   indices(): string[];
   /** The next `times` requests answer `status` (429, 413, 503...) without looking at the items. */
   failRequests(status: number, times?: number): void;
-  /** Items matching (by id, or a predicate) answer `status` the next `times` times (forever by default). */
-  rejectItems(match: ItemMatcher, status: number, times?: number, error?: string): void;
+  /**
+   * Items matching (by id, or a predicate) answer `status` the next `times` times (forever by
+   * default), with `error` as the reason and `type` as the error type (default
+   * es_rejected_execution_exception for 429, mapper_parsing_exception otherwise).
+   */
+  rejectItems(match: ItemMatcher, status: number, times?: number, error?: string, type?: string): void;
   /** Requests whose body (decompressed) exceeds this many bytes answer 413, like `http.max_content_length`. */
   setMaxBodyBytes(bytes: number | undefined): void;
   /** Delay the next `times` answers by `ms` (forever by default). */
@@ -151,7 +156,7 @@ export async function startBulkServer(options: BulkServerOptions = {}): Promise<
       const fault = itemFaults.find((f) => f.remaining > 0 && matches(f.match, { index, id, action: op, source }));
       if (fault) {
         fault.remaining--;
-        items.push({ [op]: { _index: index, _id: id, status: fault.status, error: { type: fault.status === 429 ? 'es_rejected_execution_exception' : 'mapper_parsing_exception', reason: fault.error } } });
+        items.push({ [op]: { _index: index, _id: id, status: fault.status, error: { type: fault.type, reason: fault.error } } });
         errors = true;
         continue;
       }
@@ -253,7 +258,8 @@ export async function startBulkServer(options: BulkServerOptions = {}): Promise<
     documents: (index) => (index === undefined ? [...order] : order.filter((d) => d.index === index)),
     indices: () => [...docs.keys()].sort(),
     failRequests: (status, times = 1) => requestFaults.push({ status, remaining: times }),
-    rejectItems: (match, status, times = Infinity, error = `injected ${status}`) => itemFaults.push({ match, status, error, remaining: times }),
+    rejectItems: (match, status, times = Infinity, error = `injected ${status}`, type = status === 429 ? 'es_rejected_execution_exception' : 'mapper_parsing_exception') =>
+      itemFaults.push({ match, status, error, type, remaining: times }),
     setMaxBodyBytes: (bytes) => (maxBodyBytes = bytes),
     delayResponses: (ms, times = Infinity) => (delay = { ms, remaining: times }),
     resetConnections: (times = 1) => (resets = times),

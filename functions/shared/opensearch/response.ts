@@ -1,15 +1,24 @@
 /**
  * Pure classification of `_bulk` answers. Item statuses: 2xx indexed; 409 on `create` is a
- * duplicate (the event was indexed by an earlier delivery); 429/502/503/504 are transient
- * (retried); anything else is permanent (dead-lettered with the error).
+ * duplicate (the event was indexed by an earlier delivery); 429/502/503/504 and the dynamic
+ * mapping race below are transient (retried); anything else is permanent (dead-lettered with
+ * the error).
  */
 export type ItemVerdict = 'indexed' | 'duplicate' | 'transient' | 'permanent';
 
 const TRANSIENT = new Set([429, 502, 503, 504]);
 
-export function classifyItemStatus(status: number, action: 'create' | 'index'): ItemVerdict {
+/**
+ * A 400 that is a race, not a bad document: two bulk requests adding the same new field with
+ * different types at once. The loser's document fits the mapping the winner created (a number
+ * into a text field) or fails with a real mapping error on retry, so it is retried.
+ */
+const MAPPING_RACE = /^illegal_argument_exception: mapper \[[^\]]*\] cannot be changed from type/;
+
+export function classifyItemStatus(status: number, action: 'create' | 'index', error?: string): ItemVerdict {
   if (status >= 200 && status < 300) return 'indexed';
   if (status === 409 && action === 'create') return 'duplicate';
+  if (status === 400 && error !== undefined && MAPPING_RACE.test(error)) return 'transient';
   return TRANSIENT.has(status) ? 'transient' : 'permanent';
 }
 

@@ -42,6 +42,9 @@ async function main(): Promise<void> {
       name: 'demo',
       groups,
       streamsPerGroup: 2,
+      // The recommended setup (functions/shipper/README.md): typed @ fields (keyword, so the terms aggregations
+      // below work on @log_group) and `fields` as flat_object.
+      indexTemplate: 'recommended',
       ...(process.env.E2E_SHIPPER_MODULE ? { shipperModule: process.env.E2E_SHIPPER_MODULE } : {}),
     });
     console.log(`Sending ${EVENTS} sample events to ${groups.length} log groups (subscription filter → Kinesis ${run.streamName})`);

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { account, summaryLine, type Accounting } from './accounting';
 import { TEST_AWS_ENV } from '../support/moto';
 import { openRun, startServices, type PipelineRun, type RunOptions, type Services } from './pipeline';
-import { listIndices } from './search';
+import { fieldType, listIndices } from './search';
 import { generateWorkload, lastMidnightUtc, tokenOf, type PutBatch } from './workload';
 
 /**
@@ -90,7 +90,7 @@ describe('e2e: CloudWatch Logs → Kinesis → shipper → OpenSearch', function
       eventsPut,
       a,
       wallMs,
-      `bulk_requests=${p.bulkRequests} injected(429req=${p.wholeRequestFaults} item429=${p.itemFaults[429]} item400=${p.itemFaults[400]} dropped=${p.dropped + p.upstreamDown}) 409s=${p.conflicts} ` +
+      `template=${opts.run?.indexTemplate ?? 'none'} bulk_requests=${p.bulkRequests} injected(429req=${p.wholeRequestFaults} item429=${p.itemFaults[429]} item400=${p.itemFaults[400]} dropped=${p.dropped + p.upstreamDown}) 409s=${p.conflicts} mapping_races=${p.mappingRaces} ` +
         `invocations=${run.source.stats.invocations} redelivered_batches=${run.source.stats.retries}`,
     );
     summaries.push(line);
@@ -153,6 +153,9 @@ describe('e2e: CloudWatch Logs → Kinesis → shipper → OpenSearch', function
     const day = (t: number) => new Date(t).toISOString().slice(0, 10).replace(/-/g, '.');
     const indices = await listIndices(services.search.endpoint, o.run.prefix);
     expect(indices).to.include.members([`${o.run.prefix}-${day(midnight - 1)}`, `${o.run.prefix}-${day(midnight)}`]);
+    // And this was the default deployment: no template, `fields` dynamically mapped field by field
+    expect(await fieldType(services.search.endpoint, indices[0]!, 'fields')).to.equal('object');
+    expect(await fieldType(services.search.endpoint, indices[0]!, '@log_group')).to.equal('text');
   });
 
   it('loses and duplicates nothing when OpenSearch is stopped mid-run and restarted', async () => {
@@ -288,11 +291,16 @@ describe('e2e: CloudWatch Logs → Kinesis → shipper → OpenSearch', function
     }
   });
 
-  it('indexes events whose ids are decimal strings, as real CloudWatch Logs writes them', async () => {
-    // Given the records' numeric moto ids turned into strings (the only change), as CloudWatch Logs has them
-    const o = await execute('string-ids', 2_000, { run: { eventIds: 'as-real-cloudwatch' } });
+  it('indexes events whose ids are decimal strings, as real CloudWatch Logs writes them, with the recommended index template', async () => {
+    // Given the records' numeric moto ids turned into strings (the only change), as CloudWatch Logs has them,
+    // into indices made from the template functions/shipper/README.md recommends
+    const o = await execute('string-ids', 2_000, { run: { eventIds: 'as-real-cloudwatch', indexTemplate: 'recommended' } });
     // Then every event is indexed exactly once under its id
     expectAllAccounted(o);
     expect(o.a.indexed, `indexed (dead-letter reasons: ${JSON.stringify(o.a.deadLetterReasons)})`).to.equal(2_000);
+    // And the indices took the template's mapping
+    const [index] = await listIndices(services.search.endpoint, o.run.prefix);
+    expect(await fieldType(services.search.endpoint, index!, 'fields')).to.equal('flat_object');
+    expect(await fieldType(services.search.endpoint, index!, '@log_group')).to.equal('keyword');
   });
 });

@@ -194,6 +194,13 @@ export interface RunOptions {
   /** Folder of the handler module. @default functions/shipper */
   shipperModule?: string;
   runner?: Partial<Omit<KinesisEventSourceOptions, 'kinesis' | 'streamName' | 'handler'>>;
+  /**
+   * `none`: what a default LogPipeline deployment gives (it installs no template; OpenSearch's
+   * dynamic mapping decides, and concurrent first writes to a fresh daily index can race).
+   * `recommended`: the template functions/shipper/README.md tells users to install.
+   * @default 'none'
+   */
+  indexTemplate?: 'none' | 'recommended';
 }
 
 export async function openRun(services: Services, opts: RunOptions): Promise<PipelineRun> {
@@ -201,7 +208,7 @@ export async function openRun(services: Services, opts: RunOptions): Promise<Pip
   const prefix = `e2e-${opts.name}`;
   const streamName = `cwl-${opts.name}`;
   const deadLetterPrefix = `dead-letter/${opts.name}/`;
-  await installIndexTemplate(services.search.endpoint, prefix);
+  if (opts.indexTemplate === 'recommended') await installIndexTemplate(services.search.endpoint, prefix);
 
   await kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: opts.shards ?? 2 }));
   const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));

@@ -121,6 +121,14 @@ export async function listIndices(endpoint: string, prefix: string): Promise<str
   return rows.map((r) => r.index).sort();
 }
 
+/** The mapping type of `field` (a dotted path of top-level properties) in `index`, or undefined. */
+export async function fieldType(endpoint: string, index: string, field: string): Promise<string | undefined> {
+  const res = await call(endpoint, 'GET', `/${index}/_mapping`);
+  let node: any = res[index]?.mappings;
+  for (const part of field.split('.')) node = node?.properties?.[part];
+  return node?.type ?? (node?.properties ? 'object' : undefined);
+}
+
 export async function search(endpoint: string, prefix: string, body: unknown): Promise<any> {
   return call(endpoint, 'POST', `/${prefix}-*/_search`, body);
 }

@@ -45,6 +45,11 @@ export interface ProxyStats {
   upstreamDown: number;
   /** Items OpenSearch answered 409 (create of an id it already holds): redeliveries made harmless. */
   conflicts: number;
+  /**
+   * Items OpenSearch itself answered 400 `mapper [x] cannot be changed from type …`: the loser of two
+   * requests adding one new field with different dynamic types (no index template).
+   */
+  mappingRaces: number;
 }
 
 export interface FaultProxy {
@@ -77,6 +82,7 @@ const emptyStats = (): ProxyStats => ({
   dropped: 0,
   upstreamDown: 0,
   conflicts: 0,
+  mappingRaces: 0,
 });
 
 const ITEM_ERRORS: Record<ItemFaultStatus, { type: string; reason: string }> = {
@@ -236,7 +242,11 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       req.socket.destroy();
       return;
     }
-    if (isBulk) stats.conflicts += upstreamRes.body.toString('utf8').match(/"status":409\b/g)?.length ?? 0;
+    if (isBulk) {
+      const text = upstreamRes.body.toString('utf8');
+      stats.conflicts += text.match(/"status":409\b/g)?.length ?? 0;
+      stats.mappingRaces += text.match(/cannot be changed from type/g)?.length ?? 0;
+    }
     if (!injected || injected.size === 0 || upstreamRes.status !== 200) {
       const passHeaders = { ...upstreamRes.headers };
       delete passHeaders['transfer-encoding'];

@@ -62,7 +62,7 @@ export function parseAlb(f: Fields): AlbDocument {
     redirect_url: n > 23 ? quotedText(f, 23) : undefined,
     error_reason: n > 24 ? quotedText(f, 24) : undefined,
     target_port_list: n > 25 ? list(fieldText(f, 25), ' ') : undefined,
-    target_status_code_list: n > 26 ? statusList(fieldText(f, 26)) : undefined,
+    target_status_code_list: n > 26 ? statusList(f, 26) : undefined,
     classification: n > 27 ? quotedText(f, 27) : undefined,
     classification_reason: n > 28 ? quotedText(f, 28) : undefined,
     conn_trace_id: tid,
@@ -80,8 +80,14 @@ function list(raw: string, sep: string): string[] | undefined {
   return items.length > 0 ? items : undefined;
 }
 
-function statusList(raw: string): number[] | undefined {
-  const items = list(raw, ' ');
+function statusList(f: Fields, i: number): number[] | undefined {
+  // One target (the usual case): read the code straight from the line, no string or token array.
+  const sp = f.line.indexOf(' ', f.start[i]!);
+  if (sp === -1 || sp >= f.end[i]!) {
+    const code = integer(f, i, 'target_status_code_list');
+    return code === undefined ? undefined : [code];
+  }
+  const items = list(fieldText(f, i), ' ');
   if (!items) return undefined;
   const codes: number[] = [];
   for (const s of items) {

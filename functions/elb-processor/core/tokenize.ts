@@ -45,15 +45,22 @@ export function tokenize(line: string, out: Fields, quotes: boolean): string | u
   const { start, end, quoted } = out;
   const n = line.length;
   out.line = line;
-  out.escapes = line.indexOf('\\') !== -1;
+  const escapes = line.indexOf('\\') !== -1;
+  out.escapes = escapes;
   let count = 0;
   let i = 0;
-  while (count < MAX_FIELDS) {
-    while (i < n && line.charCodeAt(i) === SPACE) i++;
-    if (i >= n) break;
-    if (quotes && line.charCodeAt(i) === QUOTE) {
+  // `charCodeAt` costs more than it looks (a call into the string-representation dispatch):
+  // each field reads its first character once, serving both the space skip and the quote test.
+  scan: while (count < MAX_FIELDS && i < n) {
+    let c = line.charCodeAt(i);
+    while (c === SPACE) {
+      if (++i >= n) break scan;
+      c = line.charCodeAt(i);
+    }
+    if (quotes && c === QUOTE) {
       let j = line.indexOf('"', i + 1);
-      while (j !== -1 && line.charCodeAt(j - 1) === BACKSLASH && j + 1 < n && line.charCodeAt(j + 1) !== SPACE) {
+      // Only a line holding a backslash can hold an escaped quote.
+      while (escapes && j !== -1 && line.charCodeAt(j - 1) === BACKSLASH && j + 1 < n && line.charCodeAt(j + 1) !== SPACE) {
         j = line.indexOf('"', j + 1);
       }
       if (j === -1) {
@@ -65,7 +72,7 @@ export function tokenize(line: string, out: Fields, quotes: boolean): string | u
       quoted[count] = 1;
       i = j + 1;
     } else {
-      let j = line.indexOf(' ', i);
+      let j = line.indexOf(' ', i + 1);
       if (j === -1) j = n;
       start[count] = i;
       end[count] = j;

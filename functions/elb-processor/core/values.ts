@@ -150,11 +150,14 @@ export function clip(v: string, max = 80): string {
  * without zone, which is UTC) → ISO 8601 UTC with `Z`, fraction kept as written.
  */
 export function timestamp(f: Fields, i: number, field: string): string | undefined {
-  if (isBlankField(f, i)) return undefined;
   const from = f.start[i]!;
   const to = f.end[i]!;
   // Validated on the (flat) line before slicing: the cheapest place to read characters.
-  if (!timestampAt(f.line, from, to)) throw new LineError(`${field}: expected an ISO 8601 timestamp, got "${clip(fieldText(f, i))}"`);
+  // `-`/empty never match, so the blank test is only needed on the rare miss.
+  if (!timestampAt(f.line, from, to)) {
+    if (isBlankField(f, i)) return undefined;
+    throw new LineError(`${field}: expected an ISO 8601 timestamp, got "${clip(fieldText(f, i))}"`);
+  }
   const v = f.line.slice(from, to);
   return f.line.charCodeAt(to - 1) === 90 /* Z */ ? v : `${v}Z`;
 }
@@ -164,34 +167,21 @@ export function timestampText(v: string, field: string): string {
   return v.charCodeAt(v.length - 1) === 90 /* Z */ ? v : `${v}Z`;
 }
 
-const DIGIT_POSITIONS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
-
 export function looksLikeTimestamp(v: string): boolean {
   return timestampAt(v, 0, v.length);
 }
 
-/** `YYYY-MM-DDTHH:MM:SS[.fraction][Z]` exactly spans v[from, to). */
+/**
+ * `YYYY-MM-DDTHH:MM:SS[.fraction][Z]` exactly spans v[from, to). A sticky regex: one call into
+ * compiled native code costs less than the ~25 `charCodeAt` calls of a hand-written check
+ * (measured on ALB lines, two timestamps per line). Greedy, so it ends at `to` exactly when
+ * the whole field has the shape.
+ */
+const TIMESTAMP = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z?/y;
+
 function timestampAt(v: string, from: number, to: number): boolean {
-  if (to - from < 19) return false;
-  if (
-    v.charCodeAt(from + 4) !== 45 || v.charCodeAt(from + 7) !== 45 || v.charCodeAt(from + 10) !== 84 ||
-    v.charCodeAt(from + 13) !== 58 || v.charCodeAt(from + 16) !== 58
-  )
-    return false;
-  for (let k = 0; k < DIGIT_POSITIONS.length; k++) {
-    const c = v.charCodeAt(from + DIGIT_POSITIONS[k]!);
-    if (c < 48 || c > 57) return false;
-  }
-  // Tail: optional `.digits`, optional `Z`.
-  let i = from + 19;
-  if (i < to && v.charCodeAt(i) === 46) {
-    i++;
-    const start = i;
-    while (i < to && v.charCodeAt(i) >= 48 && v.charCodeAt(i) <= 57) i++;
-    if (i === start) return false;
-  }
-  if (i < to && v.charCodeAt(i) === 90) i++;
-  return i === to;
+  TIMESTAMP.lastIndex = from;
+  return TIMESTAMP.test(v) && TIMESTAMP.lastIndex === to;
 }
 
 /** `ip:port`, `[ipv6]:port` or unbracketed `ipv6:port`, split at the LAST colon. */

@@ -1,5 +1,6 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import type { Context, S3Event, S3EventRecord } from 'aws-lambda';
+import type { Context, S3Event } from 'aws-lambda';
+import { s3Event } from '../../test/factories/s3';
 import { invocationContext } from './context';
 
 /**
@@ -32,25 +33,9 @@ export interface S3Invocation {
   error?: string;
 }
 
+/** The ObjectCreated notification S3 would deliver for this object (the shared test factory's shape). */
 export function toS3Event(bucket: string, object: { key: string; size: number; eTag?: string }, region: string): S3Event {
-  const record: S3EventRecord = {
-    eventVersion: '2.1',
-    eventSource: 'aws:s3',
-    awsRegion: region,
-    eventTime: new Date().toISOString(),
-    eventName: 'ObjectCreated:Put',
-    userIdentity: { principalId: 'AWS:LOCAL' },
-    requestParameters: { sourceIPAddress: '127.0.0.1' },
-    responseElements: { 'x-amz-request-id': 'LOCAL', 'x-amz-id-2': 'LOCAL' },
-    s3: {
-      s3SchemaVersion: '1.0',
-      configurationId: 'local-runner',
-      bucket: { name: bucket, ownerIdentity: { principalId: 'LOCAL' }, arn: `arn:aws:s3:::${bucket}` },
-      // S3 notifications carry the key URL-encoded, with spaces as '+'.
-      object: { key: encodeURIComponent(object.key).replace(/%20/g, '+').replace(/%2F/g, '/'), size: object.size, eTag: object.eTag ?? '', sequencer: '0' },
-    },
-  };
-  return { Records: [record] };
+  return s3Event({ bucket, key: object.key, size: object.size, eTag: object.eTag ?? '', region });
 }
 
 export function createS3EventSource(opts: S3EventSourceOptions) {

@@ -58,7 +58,9 @@ export function tokenize(line: string, out: Fields, quotes: boolean): string | u
       c = line.charCodeAt(i);
     }
     if (quotes && c === QUOTE) {
-      let j = line.indexOf('"', i + 1);
+      // `"-"` is the most frequent quoted value (7 of 17 on a typical ALB line): two character
+      // reads are cheaper than a native indexOf call. Not with backslashes (`"\"` is no field).
+      let j = !escapes && i + 2 < n && line.charCodeAt(i + 2) === QUOTE && line.charCodeAt(i + 1) !== QUOTE ? i + 2 : line.indexOf('"', i + 1);
       // Only a line holding a backslash can hold an escaped quote.
       while (escapes && j !== -1 && line.charCodeAt(j - 1) === BACKSLASH && j + 1 < n && line.charCodeAt(j + 1) !== SPACE) {
         j = line.indexOf('"', j + 1);

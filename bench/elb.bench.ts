@@ -15,7 +15,6 @@
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
@@ -27,20 +26,14 @@ import type { LineResult } from '../functions/elb-processor/core/types';
 import { processStream } from '../functions/elb-processor/pipeline';
 import { CONFIG_DEFAULTS } from '../functions/elb-processor/config';
 import { createBulkClient } from '../functions/shared/opensearch';
+import { cpuSeconds, machine, median, serveUntilTerminated, spawnChild } from './support';
 
 const ROOT = resolve(__dirname, '..');
 const OUT = resolve(ROOT, '.local', 'bench');
 /** The children run this file bundled by esbuild under plain node, as the function runs in Lambda. */
 const CHILD_BUNDLE = resolve(OUT, 'elb-bench-child.js');
-
-function machine(): string {
-  return `${cpus().length} vCPU ${cpus()[0]?.model.trim() ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}`;
-}
-
-function cpuSeconds(since: NodeJS.CpuUsage): number {
-  const c = process.cpuUsage(since);
-  return (c.user + c.system) / 1e6;
-}
+/** Parse-rate rounds per figure; the median is reported (this shared VM drifts by ±10 %). */
+const ROUNDS = 5;
 
 function parseRate(seconds: number): void {
   // 10 000 distinct lines (6 MB): in the pipeline a line is parsed right after it is decoded,
@@ -50,27 +43,27 @@ function parseRate(seconds: number): void {
   const bytes = lines.reduce((a, l) => a + l.length + 1, 0);
   const builder = new DocumentBuilder({ bucket: 'b', key: 'AWSLogs/1/k.log.gz', revision: 'e', indexPrefix: 'elb', keyType: 'alb', metadata: { environment: 'bench' } });
   const run = (label: string, fn: (l: string, n: number) => unknown): number => {
-    // Warm up (JIT), then measure CPU time over whole passes, in three rounds: this is a shared
+    // Warm up (JIT), then measure CPU time over whole passes, in five rounds: this is a shared
     // VM whose speed drifts by ±10 %, so the median and the best round are both printed.
     const warm = Date.now();
     while (Date.now() - warm < 1000) for (let i = 0; i < lines.length; i++) fn(lines[i]!, i);
     const rates: number[] = [];
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < ROUNDS; round++) {
       let n = 0;
       const wall = Date.now();
       const cpu = process.cpuUsage();
-      while (Date.now() - wall < (seconds * 1000) / 3) {
+      while (Date.now() - wall < (seconds * 1000) / ROUNDS) {
         for (let i = 0; i < lines.length; i++) fn(lines[i]!, i);
         n += lines.length;
       }
       rates.push(n / cpuSeconds(cpu));
     }
-    rates.sort((x, y) => x - y);
     const fmt = (r: number) => Math.round(r).toLocaleString('en-US').padStart(10);
-    console.log(`  ${label.padEnd(34)} ${fmt(rates[1]!)} lines/CPU-s median (${(1e6 / rates[1]!).toFixed(2)} µs/line), best ${fmt(rates[2]!).trim()}`);
-    return rates[1]!;
+    const mid = median(rates);
+    console.log(`  ${label.padEnd(34)} ${fmt(mid)} lines/CPU-s median (${(1e6 / mid).toFixed(2)} µs/line), best ${fmt(Math.max(...rates)).trim()}`);
+    return mid;
   };
-  console.log(`parse rate: ${lines.length.toLocaleString('en-US')} distinct realistic ALB lines (33 fields, avg ${Math.round(bytes / lines.length)} B), 3 rounds over ${seconds} s per figure`);
+  console.log(`parse rate: ${lines.length.toLocaleString('en-US')} distinct realistic ALB lines (33 fields, avg ${Math.round(bytes / lines.length)} B), ${ROUNDS} rounds over ${seconds} s per figure`);
   run('parse (line → typed document)', (l) => parseLine(l));
   run('parse + serialize (→ bulk item)', (l, i) => {
     const r = parseLine(l);
@@ -104,11 +97,7 @@ async function generate(mb: number): Promise<string> {
 /** Child process: a local `_bulk` server (SHIPPER's test server, not storing documents). */
 async function serveBulk(): Promise<void> {
   const { startBulkServer } = await import('../test/support/bulk-server');
-  const server = await startBulkServer({ storeDocuments: false, verifySignature: false });
-  process.stdout.write(`${server.endpoint}\n`);
-  await once(process, 'SIGTERM');
-  await server.close();
-  process.exit(0);
+  await serveUntilTerminated(await startBulkServer({ storeDocuments: false, verifySignature: false }));
 }
 
 /** Child process: one whole-file run, printing a JSON result line. */
@@ -146,18 +135,9 @@ async function wholeFile(file: string, endpoint: string): Promise<void> {
   })}\n`);
 }
 
-function child(args: string[]): { proc: ReturnType<typeof spawn>; firstLine: Promise<string> } {
-  const proc = spawn(process.execPath, [CHILD_BUNDLE, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let buf = '';
-  const firstLine = new Promise<string>((resolveLine, reject) => {
-    proc.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const nl = buf.indexOf('\n');
-      if (nl !== -1) resolveLine(buf.slice(0, nl));
-    });
-    proc.on('exit', (code) => reject(new Error(`child ${args[0]} exited with ${code}`)));
-  });
-  return { proc, firstLine };
+/** The children run the esbuild bundle of this file under plain node, as in Lambda. */
+function child(args: string[]): ReturnType<typeof spawnChild> {
+  return spawnChild(process.execPath, [CHILD_BUNDLE, ...args]);
 }
 
 async function main(): Promise<void> {

@@ -21,13 +21,8 @@
  *
  * Options: SHIPPER_BENCH_INVOCATIONS=20 SHIPPER_BENCH_CORE_SECONDS=5
  */
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { buildSync } from 'esbuild';
-import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import type { BulkItem } from '../functions/shared/opensearch';
@@ -39,27 +34,12 @@ import { cwlRecord, kinesisEvent } from '../test/factories/kinesis';
 import { lambdaContext } from '../test/factories/lambda-context';
 import { mixedMessage } from '../test/factories/messages';
 import { TEST_AWS_ENV } from '../test/support/moto';
+import { cpuSeconds, fastBulkEndpoint, machine, median, serveUntilTerminated, spawnChild } from './support';
 
 const RECORDS = 200;
 const EVENTS_PER_RECORD = 100;
 const TSX = resolve(__dirname, '..', 'node_modules', '.bin', 'tsx');
 const RULES = [{ logGroupPattern: '/aws/lambda/*', indexPrefix: 'lambda' }];
-
-function machine(): string {
-  return `${cpus().length} vCPU ${cpus()[0]?.model.trim() ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}`;
-}
-
-/** Median of per-run rates: other processes on a shared 2-vCPU machine make single runs jumpy. */
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function cpuSeconds(since: NodeJS.CpuUsage): number {
-  const c = process.cpuUsage(since);
-  return (c.user + c.system) / 1e6;
-}
 
 /** Batch `n` of the deterministic input (each batch has its own event ids and messages). */
 function batch(n: number): KinesisStreamEvent {
@@ -118,33 +98,9 @@ function core(seconds: number): void {
   console.log(`core transform (bundled): ${Math.round(rate).toLocaleString('en')} events/s and ${((rate * input.bytes) / input.events / 2 ** 20).toFixed(1)} MB/s per CPU-second (median of ${passes} batches; overall ${Math.round(n / c).toLocaleString('en')} per CPU-second, ${Math.round(n / wall).toLocaleString('en')} events/s wall)`);
 }
 
-/**
- * Child process: a fast local `_bulk` endpoint answering success the way OpenSearch does (one
- * `create` result per item, `"errors":false`), so the handler's whole HTTP edge is exercised
- * (upload, answer download, keep-alive) without the test server's per-line parsing and
- * signature checks setting the pace. Signatures are still computed by the handler.
- */
+/** Child process: the fast local `_bulk` endpoint (support.ts); the handler still signs every request. */
 async function serveBulk(): Promise<void> {
-  const ITEM = '{"create":{"_index":"i","_id":"x","_version":1,"result":"created","status":201}}';
-  const server = createServer((req, res) => {
-    let lines = 0;
-    req.on('data', (chunk: Buffer) => {
-      for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
-    });
-    req.on('end', () => {
-      const items = lines >> 1;
-      const body = `{"took":1,"errors":false,"items":[${items > 0 ? `${ITEM},`.repeat(items - 1) + ITEM : ''}]}`;
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  process.stdout.write(`http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
-  await once(process, 'SIGTERM');
-  server.closeAllConnections();
-  server.close();
-  process.exit(0);
+  await serveUntilTerminated(await fastBulkEndpoint());
 }
 
 const BUNDLE_DIR = resolve(__dirname, '..', '.local', 'bench', 'shipper');
@@ -221,18 +177,8 @@ async function wholeHandler(endpoint: string, invocations: number, bundlePath: s
   process.exit(0);
 }
 
-function child(args: string[]): { proc: ReturnType<typeof spawn>; firstLine: Promise<string> } {
-  const proc = spawn(TSX, [__filename, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const firstLine = new Promise<string>((res, rej) => {
-    let text = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      text += d.toString();
-      const nl = text.indexOf('\n');
-      if (nl >= 0) res(text.slice(0, nl));
-    });
-    proc.on('exit', (code) => rej(new Error(`child ${args[0]} exited with ${code}`)));
-  });
-  return { proc, firstLine };
+function child(args: string[]): ReturnType<typeof spawnChild> {
+  return spawnChild(TSX, [__filename, ...args]);
 }
 
 async function main(): Promise<void> {

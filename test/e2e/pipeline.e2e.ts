@@ -252,9 +252,13 @@ describe('e2e: CloudWatch Logs → Kinesis → shipper → OpenSearch', function
     for (const token of expected400) expect(dead).to.contain(token);
   });
 
-  it('dead-letters poison records put straight into the stream and indexes everything else', async () => {
-    // Given three records no subscription filter would write: random bytes, gzip'd text, gzip'd JSON of the wrong shape
+  it('dead-letters poison records put straight into the stream, and an event that conflicts with its own mapping, and indexes everything else', async () => {
+    // Given three records no subscription filter would write: random bytes, gzip'd text, gzip'd JSON of the wrong shape;
+    // and one JSON event holding `"a.b": 1` next to `"a": {"b": "x"}`, which OpenSearch's dynamic mapping refuses on
+    // every try with the same error a mapping race gives (`mapper [fields.a.b] cannot be changed from type …`)
+    const selfConflict = JSON.stringify({ 'a.b': 1, a: { b: 'x' }, tok: 'tok=poison-999999' });
     const o = await execute('poison', 2_000, {
+      extraBatches: [{ group: '/e2e/poison/app-0', stream: 'stream-0', events: [{ token: 'tok=poison-999999', group: '/e2e/poison/app-0', stream: 'stream-0', timestamp: Date.now(), message: selfConflict }] }],
       beforePut: async (run) => {
         await run.putRaw(Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0x01]), 'poison-1');
         await run.putRaw(gzipSync('this is not json'), 'poison-2');
@@ -267,6 +271,13 @@ describe('e2e: CloudWatch Logs → Kinesis → shipper → OpenSearch', function
     expectAllAccounted(o);
     expect(o.a.deadLetteredRecords).to.equal(3);
     expect(o.a.indexed, `indexed (dead-letter reasons: ${JSON.stringify(o.a.deadLetterReasons)})`).to.equal(2_000);
+    // And the self-conflicting event is dead-lettered once with OpenSearch's reason, after one retry, not redelivered
+    // until the event source gives up on its batch
+    expect(o.a.deadLetteredEvents, `dead-lettered (reasons: ${JSON.stringify(o.a.deadLetterReasons)})`).to.equal(1);
+    const dead = (await o.run.deadLetters()).map((d) => d.body).join('\n');
+    expect(dead).to.contain('tok=poison-999999');
+    expect(dead).to.match(/mapper \[fields\.a(\.b)?\] cannot be changed from type/);
+    expect(o.run.source.stats.retries, 'batches redelivered').to.equal(0);
   });
 
   it('keeps an oversized event searchable (truncated with markers) or dead-letters it, never blocking the shard', async () => {

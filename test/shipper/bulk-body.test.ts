@@ -61,6 +61,10 @@ describe('bulk answer classification (pure)', () => {
     // A dynamic-mapping race between concurrent requests is retried; a real mapping error is not.
     expect(classifyItemStatus(400, 'create', 'illegal_argument_exception: mapper [fields.n] cannot be changed from type [text] to [long]')).to.equal('transient');
     expect(classifyItemStatus(400, 'create', 'mapper_parsing_exception: failed to parse field [fields.n] of type [long]')).to.equal('permanent');
+    // The same conflict again on the item's retry is the document against itself (`a.b` and `a: {b}` typed differently): permanent
+    const race = 'illegal_argument_exception: mapper [fields.a.b] cannot be changed from type [text] to [long]';
+    expect(classifyItemStatus(400, 'create', race, race)).to.equal('permanent');
+    expect(classifyItemStatus(400, 'create', race, 'illegal_argument_exception: mapper [fields.n] cannot be changed from type [text] to [long]')).to.equal('transient');
   });
 
   it('classifies whole-request statuses', () => {

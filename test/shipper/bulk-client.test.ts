@@ -165,6 +165,32 @@ describe('shared OpenSearch bulk client (against the local _bulk server)', () =>
     expect(out.permanentFailures).to.deep.equal([]);
   });
 
+  it('dead-letters an item whose mapping conflict repeats on the retry: the document conflicts with itself, not with a race', async () => {
+    // Given an item answered with the same "cannot be changed from type" error every time, as OpenSearch 2.19 answers
+    // a document holding `"a.b": 1` and `"a": {"b": "x"}` (checked against the e2e node: same error on every retry)
+    const reason = 'mapper [fields.a.b] cannot be changed from type [text] to [long]';
+    server.rejectItems(['id-1'], 400, Infinity, reason, 'illegal_argument_exception');
+    // When sent with a long deadline
+    const started = Date.now();
+    const out = await client().send(items(3), soon(10_000));
+    // Then it is retried once (it might have been a race), then is a permanent failure carrying the reason, at once
+    expect(out).to.include({ indexed: 2, retries: 1, requests: 2 });
+    expect(out.transientFailures).to.deep.equal([]);
+    expect(out.permanentFailures.map((f) => [f.item.ref, f.status, f.error])).to.deep.equal([[1, 400, `illegal_argument_exception: ${reason}`]]);
+    expect(Date.now() - started).to.be.lessThan(2_000);
+  });
+
+  it('retries an item that loses mapping races on two different fields in a row', async () => {
+    // Given an item that loses the race for fields.n, then for fields.m (two fields created at once by other requests)
+    server.rejectItems(['id-0'], 400, 1, 'mapper [fields.n] cannot be changed from type [text] to [long]', 'illegal_argument_exception');
+    server.rejectItems(['id-0'], 400, 1, 'mapper [fields.m] cannot be changed from type [long] to [text]', 'illegal_argument_exception');
+    // When sent
+    const out = await client().send(items(2), soon());
+    // Then both were races: it is indexed on the third try
+    expect(out).to.include({ indexed: 2, retries: 2 });
+    expect(out.permanentFailures).to.deep.equal([]);
+  });
+
   for (const status of [429, 503, 502, 504]) {
     it(`retries a whole request answered ${status}`, async () => {
       // Given the first request fails as a whole

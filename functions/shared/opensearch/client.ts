@@ -188,7 +188,7 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
         for (let i = 0; i < chunk.slots.length; i++) {
           const s = chunk.slots[i]!;
           const r = result.results[i]!;
-          switch (classifyItemStatus(r.status, s.action, r.error)) {
+          switch (classifyItemStatus(r.status, s.action, r.error, s.lastError)) {
             case 'indexed': out.indexed++; break;
             case 'duplicate': out.duplicates++; break;
             case 'transient': mark([s], r.status, r.error ?? `status ${r.status}`); retry.push(s); break;

@@ -9,16 +9,20 @@ export type ItemVerdict = 'indexed' | 'duplicate' | 'transient' | 'permanent';
 const TRANSIENT = new Set([429, 502, 503, 504]);
 
 /**
- * A 400 that is a race, not a bad document: two bulk requests adding the same new field with
+ * A 400 that may be a race, not a bad document: two bulk requests adding the same new field with
  * different types at once. The loser's document fits the mapping the winner created (a number
- * into a text field) or fails with a real mapping error on retry, so it is retried.
+ * into a text field) or fails with a real mapping error on retry, so it is retried. But a document
+ * can conflict with itself the same way (`"a.b": 1` next to `"a": {"b": "x"}`): OpenSearch then
+ * gives the identical error on every try, so the same error again on the item's retry
+ * (`previousError`) is permanent and dead-lettered, instead of being redelivered until the event
+ * source gives up on the whole batch.
  */
 const MAPPING_RACE = /^illegal_argument_exception: mapper \[[^\]]*\] cannot be changed from type/;
 
-export function classifyItemStatus(status: number, action: 'create' | 'index', error?: string): ItemVerdict {
+export function classifyItemStatus(status: number, action: 'create' | 'index', error?: string, previousError?: string): ItemVerdict {
   if (status >= 200 && status < 300) return 'indexed';
   if (status === 409 && action === 'create') return 'duplicate';
-  if (status === 400 && error !== undefined && MAPPING_RACE.test(error)) return 'transient';
+  if (status === 400 && error !== undefined && MAPPING_RACE.test(error)) return error === previousError ? 'permanent' : 'transient';
   return TRANSIENT.has(status) ? 'transient' : 'permanent';
 }
 

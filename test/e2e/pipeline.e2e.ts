@@ -90,7 +90,7 @@ describe('e2e: CloudWatch Logs → Kinesis → shipper → OpenSearch', function
       eventsPut,
       a,
       wallMs,
-      `template=${opts.run?.indexTemplate ?? 'none'} bulk_requests=${p.bulkRequests} injected(429req=${p.wholeRequestFaults} item429=${p.itemFaults[429]} item400=${p.itemFaults[400]} dropped=${p.dropped + p.upstreamDown}) 409s=${p.conflicts} mapping_races=${p.mappingRaces} ` +
+      `template=${opts.run?.indexTemplate ?? 'none'} bulk_requests=${p.bulkRequests} injected(429req=${p.wholeRequestFaults} item429=${p.itemFaults[429]} item400=${p.itemFaults[400]} dropped=${p.dropped + p.upstreamDown} answers_lost=${p.answersLost}) 409s=${p.conflicts} mapping_races=${p.mappingRaces} ` +
         `invocations=${run.source.stats.invocations} redelivered_batches=${run.source.stats.retries}`,
     );
     summaries.push(line);
@@ -202,6 +202,7 @@ describe('e2e: CloudWatch Logs → Kinesis → shipper → OpenSearch', function
     });
     // Then connections were really dropped, re-sent documents answered 409, and every event is stored once
     expect(services.proxy.stats.dropped).to.be.greaterThan(0);
+    expect(services.proxy.stats.answersLost, 'answers lost after the write').to.be.greaterThan(0);
     expectAllAccounted(o);
     expect(o.a.indexed, `indexed (dead-letter reasons: ${JSON.stringify(o.a.deadLetterReasons)})`).to.equal(4_000);
     expect(services.proxy.stats.conflicts, 'documents written before a lost answer came back as 409').to.be.greaterThan(0);

@@ -7,6 +7,7 @@ import { createS3EventSource, type S3Handler } from '../../tools/local-runner';
 import { TEST_AWS_ENV } from '../support/moto';
 import { functionDir, loadFunction, startServices, type Services } from './pipeline';
 import { countDocs, refresh } from './search';
+import { ELB_CORPUS } from '../support/shared';
 
 /**
  * The elb-processor on real services: load-balancer log files (the team's conformance fixtures, real
@@ -14,7 +15,7 @@ import { countDocs, refresh } from './search';
  * notifications by the local runner, through the SigV4 fault proxy into OpenSearch; then delivered again
  * with a throttling proxy, which must add nothing (deterministic ids + create).
  */
-const CONFORMANCE = join(__dirname, '..', '..', '..', 'shared', 'conformance', 'elb');
+const CONFORMANCE = ELB_CORPUS;
 const FIXTURES = join(CONFORMANCE, 'files', 's3');
 /** A bigger ALB file: the conformance ALB lines repeated to 20,000 lines, gzip'd, under an ALB-style key. */
 const BIG_KEY =

@@ -3,8 +3,8 @@ import { createServer } from 'node:net';
 
 /**
  * A real moto server (`moto_server`) on 127.0.0.1 and a free port, for tests that talk to
- * S3, SQS, Kinesis, CloudWatch Logs, Glue, IAM or KMS. Installs moto with pip when the
- * machine lacks it, so a fresh CI machine needs nothing by hand.
+ * S3, SQS, Kinesis, CloudWatch Logs, Glue, IAM or KMS. moto itself is installed by the
+ * `setup:python` step (requirements-dev.txt), which `npm test` runs first.
  */
 export interface MotoServer {
   /** e.g. http://127.0.0.1:41234, for AWS_ENDPOINT_URL / SDK `endpoint`. */
@@ -38,9 +38,8 @@ export async function freePort(): Promise<number> {
 function ensureMotoInstalled(): string {
   const probe = spawnSync('moto_server', ['--help'], { stdio: 'ignore' });
   if (probe.status === 0) return 'moto_server';
-  const install = spawnSync('python3', ['-m', 'pip', 'install', '--quiet', 'moto[server]'], { stdio: 'inherit' });
-  if (install.status !== 0) throw new Error('moto_server is missing and `pip install "moto[server]"` failed');
-  return 'moto_server';
+  // Installing is a setup step (pinned in requirements-dev.txt), never a test's side effect.
+  throw new Error('moto_server is not installed: run `npm run setup:python` (pip install -r requirements-dev.txt; `npm test` runs it first)');
 }
 
 async function waitUntilUp(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {

@@ -1,0 +1,117 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXAMPLE_STACK, buildApp } from '../main';
+import { PROJECT_ROOT } from './support/shared';
+
+/** Synthesizes the example app into a fresh temporary folder; returns the stack folder. */
+function synthExample(options: { hcl?: boolean } = {}): { dir: string; stackDir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'lto-synth-'));
+  // cdktf 0.21 reads SYNTH_HCL_OUTPUT when a stack is constructed (what `npm run synth:hcl` sets).
+  const previous = process.env.SYNTH_HCL_OUTPUT;
+  process.env.SYNTH_HCL_OUTPUT = options.hcl ? 'true' : 'false';
+  try {
+    buildApp({ outdir: dir }).app.synth();
+  } finally {
+    if (previous === undefined) delete process.env.SYNTH_HCL_OUTPUT;
+    else process.env.SYNTH_HCL_OUTPUT = previous;
+  }
+  return { dir, stackDir: join(dir, 'stacks', EXAMPLE_STACK) };
+}
+
+function terraformBinary(): string | undefined {
+  const r = spawnSync('terraform', ['version'], { encoding: 'utf8' });
+  return r.status === 0 ? 'terraform' : undefined;
+}
+
+describe('example app (main.ts)', function () {
+  this.timeout(60_000);
+  const made: string[] = [];
+  after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('synthesizes the stack JSON with placeholder variables and a credential-free provider', () => {
+    // Given the example app, synthesized in-process (no credentials, no network)
+    const { dir, stackDir } = synthExample();
+    made.push(dir);
+    // Then the stack JSON exists with the pipeline in it
+    const tf = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
+    expect(Object.keys(tf.resource.aws_kinesis_stream)).to.deep.equal(['logs_stream']);
+    expect(Object.keys(tf.resource.aws_lambda_function).sort()).to.deep.equal(['elb_processor_function', 'logs_shipper_function']);
+    // And the region variable refuses a region the ELB bucket policy was not synthesized for
+    expect(tf.variable.region.default).to.equal('eu-west-1');
+    expect(tf.variable.region.validation).to.deep.equal([
+      { condition: '${var.region == "eu-west-1"}', error_message: 'This stack was synthesized for eu-west-1; edit EXAMPLE_REGION in main.ts and run npm run synth again.' },
+    ]);
+    // And the provider skips every credential check by a variable that users flip to plan/deploy
+    expect(tf.provider.aws).to.have.length(1);
+    expect(tf.provider.aws[0]).to.include({
+      region: '${var.region}',
+      skip_credentials_validation: '${var.skip_aws_validation}',
+      skip_requesting_account_id: '${var.skip_aws_validation}',
+      skip_metadata_api_check: '${var.skip_aws_validation}',
+    });
+    // And the OpenSearch target comes from variables with obviously placeholder defaults
+    expect(tf.variable.opensearch_endpoint.default).to.equal('https://search-example.eu-west-1.es.amazonaws.com');
+    expect(tf.variable.opensearch_domain_arn.default).to.equal('arn:aws:es:eu-west-1:123456789012:domain/example');
+    expect(tf.variable.opensearch_endpoint.description).to.match(/^PLACEHOLDER/);
+    expect(tf.variable.skip_aws_validation).to.include({ type: 'bool', default: true });
+    const env = tf.resource.aws_lambda_function.logs_shipper_function.environment.variables;
+    expect(env.OPENSEARCH_ENDPOINT).to.equal('${var.opensearch_endpoint}');
+    // And the Lambda's zip was copied next to the stack, under the path the function references
+    const zip = tf.resource.aws_lambda_function.logs_shipper_function.filename;
+    expect(existsSync(join(stackDir, zip)), zip).to.equal(true);
+    // And a local backend whose path does not depend on where the project is checked out
+    expect(tf.terraform.backend).to.deep.equal({ local: { path: `../../../terraform.${EXAMPLE_STACK}.tfstate` } });
+    expect(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')).to.not.include(process.cwd());
+  });
+
+  it('is reproducible: two synths give the same bytes', () => {
+    const a = synthExample();
+    const b = synthExample();
+    made.push(a.dir, b.dir);
+    const json = (d: string) => readFileSync(join(d, 'cdk.tf.json'), 'utf8').split(a.dir).join('<out>').split(b.dir).join('<out>');
+    expect(json(b.stackDir)).to.equal(json(a.stackDir));
+    const tf = JSON.parse(readFileSync(join(a.stackDir, 'cdk.tf.json'), 'utf8'));
+    const zip = tf.resource.aws_lambda_function.logs_shipper_function.filename;
+    expect(readFileSync(join(b.stackDir, zip)).equals(readFileSync(join(a.stackDir, zip)))).to.equal(true);
+  });
+
+  it('is reproducible across processes, with fresh bundles (what CI and a second machine see)', () => {
+    // Given two separate `main.ts` runs, each bundling the functions from scratch
+    const runs = [0, 1].map(() => {
+      const dir = mkdtempSync(join(tmpdir(), 'lto-proc-'));
+      made.push(dir);
+      const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'main.ts'], {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, CDKTF_OUTDIR: join(dir, 'out'), LTO_BUILD_DIR: join(dir, 'build'), SYNTH_HCL_OUTPUT: 'false' },
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).to.equal(0);
+      return join(dir, 'out', 'stacks', EXAMPLE_STACK);
+    });
+    // Then the stack JSON and the zipped function are byte-identical
+    const [a, b] = runs.map((d) => readFileSync(join(d, 'cdk.tf.json')));
+    expect(a.equals(b)).to.equal(true);
+    const zip = JSON.parse(a.toString('utf8')).resource.aws_lambda_function.logs_shipper_function.filename;
+    expect(readFileSync(join(runs[0], zip)).equals(readFileSync(join(runs[1], zip)))).to.equal(true);
+  });
+
+  it('writes HCL that terraform parses and that is fmt-clean once formatted', function () {
+    const terraform = terraformBinary();
+    if (!terraform) this.skip();
+    // Given the HCL output of the example app
+    const { dir, stackDir } = synthExample({ hcl: true });
+    made.push(dir);
+    const hcl = readFileSync(join(stackDir, 'cdk.tf'), 'utf8');
+    expect(hcl).to.include('resource "aws_kinesis_stream" "logs_stream"');
+    expect(hcl).to.include('data "aws_iam_policy_document" "logs_key_policy"');
+    // When terraform formats it (this parses every expression: garbled strings fail here)
+    const fmt = spawnSync(terraform!, ['fmt', '-recursive', dir], { encoding: 'utf8' });
+    expect(fmt.status, fmt.stderr).to.equal(0);
+    // Then the check passes
+    const check = spawnSync(terraform!, ['fmt', '-check', '-recursive', dir], { encoding: 'utf8' });
+    expect(check.status, check.stdout + check.stderr).to.equal(0);
+  });
+});

@@ -8,9 +8,11 @@ import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LogPipeline } from './modules/log-pipeline';
 import { ElbProcessor } from './modules/elb-processor';
+import { ENDPOINT_RULE } from './functions/shared/contract';
+import { ruleValidation } from './modules/common/variable-validation';
 
 export const EXAMPLE_STACK = 'logs-to-opensearch-example';
-/** Region of the example stack. A synth-time literal because the ELB bucket policy's delivery principal depends on it. */
+/** Default region of the example stack (a Terraform variable: any region works, nothing is region-specific at synth). */
 export const EXAMPLE_REGION = 'eu-west-1';
 
 export class ExampleStack extends TerraformStack {
@@ -23,15 +25,7 @@ export class ExampleStack extends TerraformStack {
     const region = new TerraformVariable(this, 'region', {
       type: 'string',
       default: EXAMPLE_REGION,
-      description: `AWS region of the pipeline (same region as the OpenSearch domain and the log groups). To change it, edit EXAMPLE_REGION in main.ts and synthesize again.`,
-      // The ELB bucket policy was synthesized for EXAMPLE_REGION: refuse a plan for another region instead of
-      // deploying a bucket that load balancers cannot write to.
-      validation: [
-        {
-          condition: `\${var.region == "${EXAMPLE_REGION}"}`,
-          errorMessage: `This stack was synthesized for ${EXAMPLE_REGION}; edit EXAMPLE_REGION in main.ts and run npm run synth again.`,
-        },
-      ],
+      description: 'AWS region of the pipeline (same region as the OpenSearch domain, the log groups and the load balancers).',
     });
     const offline = new TerraformVariable(this, 'skip_aws_validation', {
       type: 'bool',
@@ -44,10 +38,12 @@ export class ExampleStack extends TerraformStack {
       default: 'https://search-example.eu-west-1.es.amazonaws.com',
       description: 'PLACEHOLDER: HTTPS endpoint of your OpenSearch domain (Domain endpoint in the console).',
     });
+    // The construct cannot check a variable at synth: the same rule runs at plan time instead.
+    endpoint.addValidation(ruleValidation(endpoint, ENDPOINT_RULE, 'opensearch_endpoint'));
     const domainArn = new TerraformVariable(this, 'opensearch_domain_arn', {
       type: 'string',
       default: 'arn:aws:es:eu-west-1:123456789012:domain/example',
-      description: 'PLACEHOLDER: ARN of your OpenSearch domain; the shipper may only POST/PUT to <arn>/*.',
+      description: 'PLACEHOLDER: ARN of your OpenSearch domain; the functions may only POST to <arn>/_bulk.',
     });
 
     // cdktf's implicit local backend writes the absolute checkout path into the stack JSON; this
@@ -81,12 +77,10 @@ export class ExampleStack extends TerraformStack {
 
     // ---- ELB processor: load-balancer access logs from an S3 bucket into the same domain. ----
     this.elb = new ElbProcessor(this, 'elb', {
-      // A literal (not var.region): it picks the ELB log-delivery principal of the bucket policy.
-      region: EXAMPLE_REGION,
-      opensearchEndpoint: endpoint.stringValue,
-      opensearchArn: domainArn.stringValue,
+      name: 'example-elb',
+      opensearch: { endpoint: endpoint.stringValue, domainArn: domainArn.stringValue },
       // Edit: the prefix configured on your load balancers' access logs.
-      logPrefix: 'alb',
+      logBucket: { logPrefix: 'alb' },
       // EventBridge leaves the bucket's single notification configuration free for other consumers.
       notification: 'eventbridge',
       metadata: { environment: 'example', application: 'example-app' },

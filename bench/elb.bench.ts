@@ -10,7 +10,7 @@
  *    Each size runs in a fresh process so its peak RSS is its own. The S3 body is a file
  *    stream: the network edge benchmarked is the OpenSearch side.
  *
- * Options: ELB_BENCH_SIZES_MB=256,1024  ELB_BENCH_PARSE_SECONDS=9  CHUNK_BYTES / MAX_CHUNKS_IN_FLIGHT
+ * Options: ELB_BENCH_SIZES_MB=256,1024  ELB_BENCH_PARSE_SECONDS=9  MAX_BULK_BYTES / BULK_CONCURRENCY
  * (as the function's env; defaults are the function's).
  */
 import { spawn } from 'node:child_process';
@@ -23,8 +23,8 @@ import { albLine, makeRng } from '../fixtures/elb/generate';
 import { DocumentBuilder } from '../functions/elb-processor/core/documents';
 import { parseLine } from '../functions/elb-processor/core/parse';
 import type { LineResult } from '../functions/elb-processor/core/types';
-import { processStream } from '../functions/elb-processor/pipeline';
-import { CONFIG_DEFAULTS } from '../functions/elb-processor/config';
+import { indexObjectStream } from '../functions/elb-processor/process-object';
+import { ELB_DEFAULTS, ELB_ENV } from '../functions/elb-processor/contract';
 import { createBulkClient } from '../functions/shared/opensearch';
 import { cpuSeconds, machine, median, serveUntilTerminated, spawnChild } from './support';
 
@@ -102,9 +102,9 @@ async function serveBulk(): Promise<void> {
 
 /** Child process: one whole-file run, printing a JSON result line. */
 async function wholeFile(file: string, endpoint: string): Promise<void> {
-  const chunkBytes = Number(process.env.CHUNK_BYTES ?? CONFIG_DEFAULTS.CHUNK_BYTES);
-  const maxChunksInFlight = Number(process.env.MAX_CHUNKS_IN_FLIGHT ?? CONFIG_DEFAULTS.MAX_CHUNKS_IN_FLIGHT);
-  const client = createBulkClient({ endpoint, service: 'es', region: 'eu-west-1', sign: false, maxBulkBytes: chunkBytes });
+  const maxBulkBytes = Number(process.env[ELB_ENV.maxBulkBytes] ?? ELB_DEFAULTS.maxBulkBytes);
+  const concurrency = Number(process.env[ELB_ENV.concurrency] ?? ELB_DEFAULTS.concurrency);
+  const client = createBulkClient({ endpoint, service: 'es', region: 'eu-west-1', sign: false, maxBulkBytes, concurrency });
   const started = Date.now();
   const cpu = process.cpuUsage();
   let peak = 0;
@@ -116,13 +116,13 @@ async function wholeFile(file: string, endpoint: string): Promise<void> {
       atPeak = m;
     }
   }, 50);
-  const outcome = await processStream(
+  const outcome = await indexObjectStream(
     createReadStream(file, { highWaterMark: 64 * 1024 }),
-    true,
     // A new revision per run: the server never answers 409 for ids of an earlier run.
-    { bucket: 'bench', key: file, revision: String(Date.now()), indexPrefix: 'elb', keyType: 'alb', metadata: { environment: 'bench' } },
+    { bucket: 'bench', key: file, revision: String(Date.now()), keyType: 'alb', gzip: true },
+    { indexPrefix: 'elb', metadata: { environment: 'bench' }, maxLineBytes: ELB_DEFAULTS.maxLineBytes },
     client,
-    { chunkBytes, maxChunksInFlight, maxLineBytes: CONFIG_DEFAULTS.MAX_LINE_BYTES, deadlineMs: Date.now() + 3_600_000 },
+    Date.now() + 3_600_000,
   );
   clearInterval(sampler);
   client.close();

@@ -7,12 +7,35 @@ import type { S3Client } from '@aws-sdk/client-s3';
  *   s3://<bucket>/<prefix><yyyy>/<mm>/<dd>/<function>/<request id>-<kind>-<n>.jsonl
  *
  * (UTC date of the write; `n` counts writes in this container, so two writes of one kind in one
- * invocation never overwrite each other). Each line is `{"kind","reason","function",
- * "requestId","writtenAt", ...payload}`.
+ * invocation never overwrite each other). Every function writes the same entry schema
+ * (functions/shared/README.md): `{"kind","reason","status"?,"function","requestId","writtenAt",
+ * "source",…}` where `source` says where the data came from (a Kinesis record or an S3 object
+ * line), plus the rejected `document` (with its `index` and `id`) or the poison record's `data`.
  */
+
+/** Where a dead-lettered record or document came from: enough to find it again or replay it. */
+export type DeadLetterSource =
+  | {
+      type: 'kinesis';
+      eventSourceArn?: string;
+      sequenceNumber: string;
+      partitionKey?: string;
+      approximateArrivalTimestamp?: number;
+    }
+  | { type: 's3'; bucket: string; key: string; line?: number };
+
 export interface DeadLetterEntry {
+  /** Why it was refused, in words (OpenSearch's error type and reason, or the failing step). */
   reason: string;
-  [field: string]: unknown;
+  /** HTTP status of the refusal, when there is one. */
+  status?: number;
+  source: DeadLetterSource;
+  /** A rejected document: its target index, id and source text. */
+  index?: string;
+  id?: string;
+  document?: string;
+  /** A poison record: its data as received (base64), replayable as is. */
+  data?: string;
 }
 
 export type S3Like = Pick<S3Client, 'send' | 'destroy'>;
@@ -71,8 +94,8 @@ export function createDeadLetterWriter(config: DeadLetterConfig): DeadLetterWrit
       const writtenAt = at.toISOString();
       const key = deadLetterKey(config.prefix ?? '', config.functionName, requestId, kind, ++counter, at);
       let body = '';
-      for (const { reason, ...payload } of entries) {
-        body += `${JSON.stringify({ kind, reason, function: config.functionName, requestId, writtenAt, ...payload })}\n`;
+      for (const { reason, status, ...rest } of entries) {
+        body += `${JSON.stringify({ kind, reason, ...(status === undefined ? {} : { status }), function: config.functionName, requestId, writtenAt, ...rest })}\n`;
       }
       s3 ??= createS3Client();
       const { PutObjectCommand } = loadS3();

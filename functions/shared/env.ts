@@ -1,3 +1,5 @@
+import { ENDPOINT_RULE, type TextRule } from './contract';
+
 /**
  * Environment configuration helpers: read every variable, collect every problem, and throw one
  * error naming each bad variable (so a misconfigured function fails its first invocation with
@@ -15,15 +17,15 @@ export class ConfigError extends Error {
 
 export interface EnvReader {
   /** A string; `undefined` when unset or empty and no default. */
-  str(name: string, opts?: { default?: string; required?: boolean; pattern?: RegExp; describe?: string }): string | undefined;
+  str(name: string, opts?: { default?: string; required?: boolean; rule?: TextRule }): string | undefined;
   /** An integer within bounds. */
   int(name: string, opts: { default: number; min: number; max: number }): number;
   /** One of the listed values. */
   oneOf<T extends string>(name: string, values: readonly T[], fallback: T): T;
   /** A boolean: true/false/1/0/yes/no. */
   bool(name: string, fallback: boolean): boolean;
-  /** An http(s) URL; `http:` only when `allowHttp`. Trailing slashes removed. */
-  url(name: string, opts?: { allowHttp?: boolean }): string;
+  /** An OpenSearch endpoint (contract ENDPOINT_RULE: https, or http to loopback only). Trailing slashes removed. */
+  endpoint(name: string): string;
   /** JSON parsed then checked by `check`, which returns an error text or the value. */
   json<T>(name: string, check: (value: unknown) => T | string, fallback: T): T;
   /** Records a problem found by the caller (cross-variable checks). */
@@ -42,10 +44,10 @@ export function envReader(env: NodeJS.ProcessEnv, component: string): EnvReader 
     str(name, opts = {}) {
       const v = raw(name) ?? opts.default;
       if (v === undefined) {
-        if (opts.required) problems.push(`${name} is required${opts.describe ? ` (${opts.describe})` : ''}`);
+        if (opts.required) problems.push(`${name} is required${opts.rule ? ` (${opts.rule.describe})` : ''}`);
         return undefined;
       }
-      if (opts.pattern && !opts.pattern.test(v)) problems.push(`${name} must be ${opts.describe ?? `like ${opts.pattern}`}, got "${v}"`);
+      if (opts.rule && !opts.rule.pattern.test(v)) problems.push(`${name} must be ${opts.rule.describe}, got "${v}"`);
       return v;
     },
     int(name, { default: d, min, max }) {
@@ -75,21 +77,13 @@ export function envReader(env: NodeJS.ProcessEnv, component: string): EnvReader 
       problems.push(`${name} must be true or false, got "${r}"`);
       return fallback;
     },
-    url(name, opts = {}) {
+    endpoint(name) {
       const r = raw(name);
       if (r === undefined) {
-        problems.push(`${name} is required (an https:// URL)`);
+        problems.push(`${name} is required (${ENDPOINT_RULE.describe})`);
         return '';
       }
-      let u: URL;
-      try {
-        u = new URL(r);
-      } catch {
-        problems.push(`${name} must be a URL, got "${r}"`);
-        return '';
-      }
-      const ok = u.protocol === 'https:' || (opts.allowHttp === true && u.protocol === 'http:');
-      if (!ok) problems.push(`${name} must be an https:// URL${opts.allowHttp ? ' (http:// allowed for local testing)' : ''}, got "${r}"`);
+      if (!ENDPOINT_RULE.pattern.test(r)) problems.push(`${name} must be ${ENDPOINT_RULE.describe}, got "${r}"`);
       return r.replace(/\/+$/, '');
     },
     json(name, check, fallback) {

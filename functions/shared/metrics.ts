@@ -7,8 +7,9 @@
  * runtime wraps console output in its own object, and CloudWatch only extracts EMF from a log
  * event whose top level carries `_aws`.
  */
-export const METRIC_NAMESPACE = 'LogsToOpenSearch';
-export const METRIC_DIMENSION = 'FunctionName';
+import { METRIC_DIMENSION, METRIC_NAMESPACE } from './contract';
+
+export { METRIC_DIMENSION, METRIC_NAMESPACE };
 
 export type MetricUnit = 'Count' | 'Bytes' | 'Milliseconds';
 

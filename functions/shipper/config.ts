@@ -1,5 +1,7 @@
+import { BULK_BYTES, BUCKET_NAME_RULE, BULK_CONCURRENCY, INDEX_PREFIX_RULE, KEY_PREFIX_RULE, OPENSEARCH_SERVICES } from '../shared/contract';
 import { envReader } from '../shared/env';
-import { checkIndexRules, INDEX_PREFIX, type IndexRule } from './core/index-name';
+import { SHIPPER_DEFAULTS as D, SHIPPER_ENV as E } from './contract';
+import { checkIndexRules, type IndexRule } from './core/index-name';
 import { compileExtraPatterns } from './core/mask';
 import { parsePlacement, type FieldPlacement } from './core/document';
 
@@ -23,31 +25,13 @@ export interface ShipperConfig {
   safetyMarginMs: number;
 }
 
-export const SHIPPER_DEFAULTS = {
-  OPENSEARCH_SERVICE: 'es',
-  INDEX_PREFIX: 'cwl',
-  FIELD_PLACEMENT: 'nested',
-  MAX_BULK_BYTES: 5 * 1024 * 1024,
-  BULK_CONCURRENCY: 4,
-  BULK_GZIP: false,
-  AOSS_COLLECTION_TYPE: 'timeseries',
-  MASK_SECRETS: true,
-  DEAD_LETTER_PREFIX: 'shipper/',
-  SAFETY_MARGIN_MS: 3_000,
-} as const;
-
 export function loadConfig(env: NodeJS.ProcessEnv): ShipperConfig {
   const r = envReader(env, 'shipper');
-  const endpoint = r.url('OPENSEARCH_ENDPOINT', { allowHttp: true });
-  const service = r.oneOf('OPENSEARCH_SERVICE', ['es', 'aoss'] as const, SHIPPER_DEFAULTS.OPENSEARCH_SERVICE);
   const region = r.str('AWS_REGION') ?? r.str('AWS_DEFAULT_REGION') ?? '';
   if (!region) r.problem('AWS_REGION is required');
-  const indexPrefix = r.str('INDEX_PREFIX', { default: SHIPPER_DEFAULTS.INDEX_PREFIX, pattern: INDEX_PREFIX, describe: 'a lower-case index name prefix' })!;
-  const indexRules = r.json('INDEX_RULES', checkIndexRules, []);
-  const placementText = r.str('FIELD_PLACEMENT', { default: SHIPPER_DEFAULTS.FIELD_PLACEMENT })!;
-  const placement = parsePlacement(placementText);
-  if (typeof placement === 'string') r.problem(`FIELD_PLACEMENT ${placement}`);
-  const maskPatterns = r.json('MASK_PATTERNS', (v) => {
+  const placement = parsePlacement(r.str(E.fieldPlacement, { default: D.fieldPlacement })!);
+  if (typeof placement === 'string') r.problem(`${E.fieldPlacement} ${placement}`);
+  const maskPatterns = r.json(E.maskPatterns, (v) => {
     if (!Array.isArray(v) || !v.every((p) => typeof p === 'string')) return 'must be a JSON array of regular expression strings';
     try {
       return compileExtraPatterns(v as string[]);
@@ -56,21 +40,21 @@ export function loadConfig(env: NodeJS.ProcessEnv): ShipperConfig {
     }
   }, [] as RegExp[]);
   const config: ShipperConfig = {
-    endpoint,
-    service,
+    endpoint: r.endpoint(E.endpoint),
+    service: r.oneOf(E.service, OPENSEARCH_SERVICES, D.service),
     region,
-    indexPrefix,
-    indexRules,
+    indexPrefix: r.str(E.indexPrefix, { default: D.indexPrefix, rule: INDEX_PREFIX_RULE })!,
+    indexRules: r.json(E.indexRules, checkIndexRules, []),
     placement: typeof placement === 'string' ? { mode: 'nested', field: 'fields' } : placement,
-    maxBulkBytes: r.int('MAX_BULK_BYTES', { default: SHIPPER_DEFAULTS.MAX_BULK_BYTES, min: 64 * 1024, max: 100 * 1024 * 1024 }),
-    concurrency: r.int('BULK_CONCURRENCY', { default: SHIPPER_DEFAULTS.BULK_CONCURRENCY, min: 1, max: 32 }),
-    gzip: r.bool('BULK_GZIP', SHIPPER_DEFAULTS.BULK_GZIP),
-    aossCollectionType: r.oneOf('AOSS_COLLECTION_TYPE', ['timeseries', 'search'] as const, SHIPPER_DEFAULTS.AOSS_COLLECTION_TYPE),
-    maskSecrets: r.bool('MASK_SECRETS', SHIPPER_DEFAULTS.MASK_SECRETS),
+    maxBulkBytes: r.int(E.maxBulkBytes, { default: D.maxBulkBytes, min: BULK_BYTES.min, max: BULK_BYTES.max }),
+    concurrency: r.int(E.concurrency, { default: D.concurrency, min: BULK_CONCURRENCY.min, max: BULK_CONCURRENCY.max }),
+    gzip: r.bool(E.gzip, D.gzip),
+    aossCollectionType: r.oneOf(E.aossCollectionType, ['timeseries', 'search'] as const, D.aossCollectionType),
+    maskSecrets: r.bool(E.maskSecrets, D.maskSecrets),
     maskPatterns,
-    deadLetterBucket: r.str('DEAD_LETTER_BUCKET', { required: true, describe: 'the S3 bucket for poison records and rejected documents' }) ?? '',
-    deadLetterPrefix: r.str('DEAD_LETTER_PREFIX', { default: SHIPPER_DEFAULTS.DEAD_LETTER_PREFIX })!,
-    safetyMarginMs: r.int('SAFETY_MARGIN_MS', { default: SHIPPER_DEFAULTS.SAFETY_MARGIN_MS, min: 0, max: 600_000 }),
+    deadLetterBucket: r.str(E.bucket, { required: true, rule: BUCKET_NAME_RULE }) ?? '',
+    deadLetterPrefix: r.str(E.prefix, { default: D.deadLetterPrefix, rule: KEY_PREFIX_RULE })!,
+    safetyMarginMs: r.int(E.safetyMarginMs, { default: D.safetyMarginMs, min: 0, max: 600_000 }),
   };
   r.done();
   return config;

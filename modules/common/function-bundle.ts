@@ -11,7 +11,7 @@ const BUILD_DIR = process.env.LTO_BUILD_DIR ?? resolve(__dirname, '..', '..', '.
 
 /** A function bundled into a deployable zip. */
 export interface FunctionBundle {
-  /** Function folder name under `functions/`. */
+  /** Artifact name: the function folder under `functions/`, with `-with-sdk` when the AWS SDK is bundled. */
   readonly name: string;
   /** Absolute path of the zip (index.js + index.js.map). */
   readonly zipPath: string;
@@ -27,13 +27,23 @@ const cache = new Map<string, FunctionBundle>();
 // unchanged function never changes `source_code_hash` (no redeploy on every synth).
 const FIXED_MTIME = new Date('2020-01-01T00:00:00Z');
 
+export interface BundleOptions {
+  /**
+   * Bundle `@aws-sdk/*` too. Off by default: every Node.js Lambda runtime provides SDK v3, and
+   * leaving it out shrinks the zip and the cold start (the CDK's NodejsFunction does the same).
+   */
+  readonly bundleAwsSdk?: boolean;
+}
+
 /**
  * Bundles `functions/<name>/index.ts` with esbuild (one minified CommonJS file with a
  * source map, Node 20 syntax) and zips it reproducibly. Runs synchronously because
  * cdktf constructs are built synchronously.
  */
-export function bundleFunction(name: string): FunctionBundle {
-  const cached = cache.get(name);
+export function bundleFunction(name: string, options: BundleOptions = {}): FunctionBundle {
+  const withSdk = options.bundleAwsSdk === true;
+  const artifact = withSdk ? `${name}-with-sdk` : name;
+  const cached = cache.get(artifact);
   if (cached) return cached;
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new Error(`bundleFunction: invalid function name "${name}"`);
 
@@ -47,7 +57,8 @@ export function bundleFunction(name: string): FunctionBundle {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    outfile: join(BUILD_DIR, name, 'index.js'),
+    outfile: join(BUILD_DIR, artifact, 'index.js'),
+    external: withSdk ? [] : ['@aws-sdk/*'],
     write: false,
     legalComments: 'none',
     logLevel: 'silent',
@@ -62,7 +73,7 @@ export function bundleFunction(name: string): FunctionBundle {
 
   const zip = zipSync(files, { level: 9 });
   mkdirSync(BUILD_DIR, { recursive: true });
-  const zipPath = join(BUILD_DIR, `${name}.zip`);
+  const zipPath = join(BUILD_DIR, `${artifact}.zip`);
   // Skip the write when the bytes are unchanged, so file watchers and caches stay quiet.
   let same = false;
   try {
@@ -73,10 +84,10 @@ export function bundleFunction(name: string): FunctionBundle {
   if (!same) writeFileSync(zipPath, zip);
 
   const bundle: FunctionBundle = {
-    name,
+    name: artifact,
     zipPath,
     sourceCodeHash: createHash('sha256').update(zip).digest('base64'),
   };
-  cache.set(name, bundle);
+  cache.set(artifact, bundle);
   return bundle;
 }

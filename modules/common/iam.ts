@@ -48,6 +48,8 @@ export interface PolicyPrincipals {
   readonly AWS?: string | string[];
   /** `'*'` (anyone): only sensible in Deny statements such as a TLS-only bucket policy. */
   readonly '*'?: true;
+  /** A principal whose type is decided at plan time (e.g. an account in old regions, a service principal in new ones). */
+  readonly Computed?: { readonly type: string; readonly identifiers: string[] };
 }
 
 /** True when an action or resource grants more than one named thing by wildcard. */
@@ -86,7 +88,10 @@ export function policyObject(statements: PolicyStatement[]): Record<string, unkn
     if (sids.has(s.sid)) throw new Error(`IAM policy document: duplicate sid "${s.sid}"`);
     sids.add(s.sid);
     const stmt: Record<string, unknown> = { Sid: s.sid, Effect: s.effect ?? 'Allow' };
-    if (s.principals) stmt.Principal = s.principals['*'] ? '*' : s.principals;
+    if (s.principals) {
+      const { Computed, ...fixed } = s.principals;
+      stmt.Principal = s.principals['*'] ? '*' : Computed ? { ...fixed, [Computed.type]: Computed.identifiers } : fixed;
+    }
     stmt.Action = one([...s.actions]);
     stmt.Resource = one([...s.resources]);
     if (s.conditions && Object.keys(s.conditions).length > 0) stmt.Condition = s.conditions;
@@ -155,6 +160,7 @@ function principalBlocks(p: PolicyPrincipals): { type: string; identifiers: stri
   const out: { type: string; identifiers: string[] }[] = [];
   if (p.Service !== undefined) out.push({ type: 'Service', identifiers: ([] as string[]).concat(p.Service) });
   if (p.AWS !== undefined) out.push({ type: 'AWS', identifiers: ([] as string[]).concat(p.AWS) });
+  if (p.Computed !== undefined) out.push({ type: p.Computed.type, identifiers: [...p.Computed.identifiers] });
   return out;
 }
 

@@ -1,6 +1,7 @@
 /**
  * Elastic Load Balancing's own AWS account per region, for the bucket policy of regions that
- * existed before August 2022. Newer regions have no such account: their policy names the
+ * existed before August 2022. Synthesized as a Terraform `locals` map and looked up with
+ * `data.aws_region` at plan time, so the construct needs no region literal. Newer regions have no such account: their policy names the
  * service principal `logdelivery.elasticloadbalancing.amazonaws.com` instead.
  *
  * Source: AWS ELB user guide, "Enable access logs for your Application Load Balancer" →
@@ -35,10 +36,3 @@ export const ELB_ACCOUNT_BY_REGION: Readonly<Record<string, string>> = {
   'cn-north-1': '638102146993',
   'cn-northwest-1': '037604701340',
 };
-
-/** The partition of a region name (for ARNs). */
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}

@@ -1,4 +1,11 @@
-import type { BundledFunctionVpc } from '../common/bundled-function';
+import { ELB_DEFAULTS } from '../../functions/elb-processor/contract';
+import type { AlarmsOption } from '../common/alarms';
+import { LOG_RETENTION_DAYS, type FunctionOptions } from '../common/bundled-function';
+import { validateDeadLetter, type DeadLetterOptions } from '../common/dead-letter';
+import { STORAGE_CLASSES } from '../common/hardened-bucket';
+import type { PolicyStatement } from '../common/iam';
+import { validateOpenSearchTarget, type OpenSearchTarget } from '../common/opensearch-target';
+import { checkInt, checkName, failFor, isLiteral } from '../common/validation';
 
 export interface ElbLifecycleTransition {
   /** Days after creation. */
@@ -7,21 +14,11 @@ export interface ElbLifecycleTransition {
   readonly storageClass: string;
 }
 
-export interface ElbProcessorProps {
-  /** Region of the bucket and the load balancers (decides the ELB principal of the bucket policy). Must be a literal. */
-  readonly region: string;
-  /** OpenSearch endpoint URL (`https://search-…` or a Serverless collection endpoint). */
-  readonly opensearchEndpoint: string;
-  /** ARN of the domain (`arn:aws:es:…:domain/name`) or collection (`arn:aws:aoss:…:collection/id`), for IAM. */
-  readonly opensearchArn: string;
-  /** `es` (OpenSearch Service) or `aoss` (Serverless). @default 'es' */
-  readonly opensearchService?: 'es' | 'aoss';
-  /** Index prefix: documents go to `<prefix>-<type>-YYYY.MM.DD`, failed lines to `<prefix>-failed`. @default 'elb' */
-  readonly indexPrefix?: string;
-
-  /** Use this existing bucket instead of creating one (its policy, encryption and lifecycle stay yours). */
+/** The bucket the load balancers write to. */
+export interface ElbLogBucketOptions {
+  /** Use this existing bucket instead of creating one (its policy, encryption and lifecycle stay yours; see README). */
   readonly existingBucketName?: string;
-  /** Name of the created bucket. @default generated from `elb-logs-` */
+  /** Name of the created bucket. @default generated from `<name>-logs-` */
   readonly bucketName?: string;
   /** Let `terraform destroy` delete a non-empty created bucket. @default false */
   readonly forceDestroy?: boolean;
@@ -31,7 +28,32 @@ export interface ElbProcessorProps {
   readonly expirationDays?: number;
   /** Storage-class transitions before expiry (created bucket only). @default none */
   readonly transitions?: ElbLifecycleTransition[];
+}
 
+/** What happens to an S3 event the function failed on after every asynchronous retry. */
+export interface ElbAsyncInvokeOptions {
+  /** Asynchronous-invocation retries after a failed invocation (transient indexing failures), 0..2. @default 2 */
+  readonly retryAttempts?: number;
+  /** SQS queue, SNS topic, Lambda function or EventBridge bus ARN receiving events that failed every retry; the role gets permission to send there. @default none */
+  readonly onFailureDestinationArn?: string;
+  /** The destination's service; required only when the ARN is a Terraform reference (a literal ARN names it). */
+  readonly onFailureDestinationType?: FailureDestinationType;
+}
+
+export type FailureDestinationType = 'sqs' | 'sns' | 'lambda' | 'events';
+
+export interface ElbAlarmOptions extends AlarmsOption {
+  /** Failed (unparsable) lines per 5 minutes that raise the alarm. @default 1 */
+  readonly failedLinesThreshold?: number;
+}
+
+export interface ElbProcessorProps {
+  /** Names every resource (function `<name>`, role, rule, alarms `<name>-…`, buckets `<name>-…`): 3..32 lowercase letters, digits and hyphens. */
+  readonly name: string;
+  /** Where documents go; index prefix default `elb` (documents in `<prefix>-<type>-YYYY.MM.DD`, failed lines in `<prefix>-failed`). */
+  readonly opensearch: OpenSearchTarget;
+  /** The log bucket. @default created: SSE-S3, TLS-only, objects expire after 7 days */
+  readonly logBucket?: ElbLogBucketOptions;
   /**
    * How new objects reach the function. `s3` = a bucket notification (a bucket has ONE
    * notification configuration: this replaces any other on the bucket). `eventbridge` = S3
@@ -44,82 +66,72 @@ export interface ElbProcessorProps {
    * EventBridge delivery (this writes the bucket's notification configuration). @default true for a created bucket, false for an existing one
    */
   readonly enableBucketEventBridge?: boolean;
-
   /** Added to every document as `environment`, `component`, `application`. @default none */
-  readonly metadata?: { environment?: string; component?: string; application?: string };
-
-  /** Function name. @default 'elb-processor' */
-  readonly functionName?: string;
-  /** MB. Memory is flat in file size (see README); more memory also buys CPU. @default 512 */
-  readonly memorySize?: number;
-  /** Seconds. Files of several GB take minutes. @default 900 */
-  readonly timeout?: number;
-  /** @default none */
-  readonly reservedConcurrency?: number;
-  /** Run in a VPC (for a VPC-only OpenSearch domain). @default not in a VPC */
-  readonly vpc?: BundledFunctionVpc;
-  /** Log retention of the function's log group. @default 30 */
-  readonly logRetentionDays?: number;
-  /** Asynchronous-invocation retries after a failed invocation (transient indexing failures). @default 2 */
-  readonly retryAttempts?: number;
-  /** SQS queue / SNS topic / Lambda / bus ARN receiving events that failed every retry. @default none */
-  readonly onFailureDestinationArn?: string;
-  /** Bucket (name) for documents OpenSearch rejects permanently. @default none (rejections are logged and counted) */
-  readonly deadLetterBucketName?: string;
-
-  /** Create CloudWatch alarms. @default true */
-  readonly alarms?: boolean;
-  /** SNS topic for alarm actions. @default none */
-  readonly alarmTopicArn?: string;
-  /** Failed (unparsable) lines per 5 minutes that raise the alarm. @default 1 */
-  readonly failedLinesThreshold?: number;
+  readonly metadata?: { readonly environment?: string; readonly component?: string; readonly application?: string };
+  /** The processor function. @default `<name>`, 512 MB (memory is flat in file size), 900 s (multi-GB files) */
+  readonly processor?: FunctionOptions;
+  /** Key of the function's log group and the dead-letter bucket. @default a created key with rotation on */
+  readonly kmsKeyArn?: string;
+  /** Documents OpenSearch rejects permanently. @default a created bucket (KMS, TLS-only, 90-day expiry), prefix `dead-letter/` */
+  readonly deadLetter?: DeadLetterOptions;
+  readonly asyncInvoke?: ElbAsyncInvokeOptions;
+  /** @default alarms on, no topic */
+  readonly alarms?: ElbAlarmOptions;
+  /** Statements added to the processor's role policy (e.g. `kms:Decrypt` on an NLB log bucket's key). @default none */
+  readonly extraPolicyStatements?: PolicyStatement[];
   readonly tags?: Record<string, string>;
 }
 
+/** Every default, in one place (the README's "Default settings" table lists these). */
 export const ELB_PROCESSOR_DEFAULTS = {
-  opensearchService: 'es',
-  indexPrefix: 'elb',
+  indexPrefix: ELB_DEFAULTS.indexPrefix,
+  maxBulkBytes: ELB_DEFAULTS.maxBulkBytes,
   forceDestroy: false,
   logPrefix: '',
   expirationDays: 7,
   notification: 's3',
-  functionName: 'elb-processor',
   memorySize: 512,
   timeout: 900,
   logRetentionDays: 30,
   retryAttempts: 2,
-  alarms: true,
   failedLinesThreshold: 1,
 } as const;
 
-const STORAGE_CLASSES = ['STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'];
+const fail = failFor('ElbProcessor');
 
 export function validateElbProcessorProps(p: ElbProcessorProps): void {
-  const fail = (msg: string): never => {
-    throw new Error(`ElbProcessor: ${msg}`);
-  };
-  if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(p.region)) fail(`region must be a literal region name such as eu-west-1, got "${p.region}"`);
-  if (!p.opensearchEndpoint) fail('opensearchEndpoint is required');
-  if (!p.opensearchArn) fail('opensearchArn is required');
-  if (p.opensearchService && p.opensearchService !== 'es' && p.opensearchService !== 'aoss') fail(`opensearchService must be "es" or "aoss", got "${p.opensearchService}"`);
-  if (p.indexPrefix !== undefined && !/^[a-z0-9][a-z0-9_.-]{0,100}$/.test(p.indexPrefix)) fail(`indexPrefix must be a lower-case index name prefix, got "${p.indexPrefix}"`);
-  if (p.existingBucketName && p.bucketName) fail('give existingBucketName or bucketName, not both');
-  if (p.existingBucketName && (p.expirationDays !== undefined || p.transitions || p.forceDestroy !== undefined))
-    fail('expirationDays, transitions and forceDestroy apply only to a created bucket');
-  if (p.logPrefix !== undefined) {
-    if (p.logPrefix.startsWith('/') || p.logPrefix.endsWith('/')) fail(`logPrefix must not start or end with "/", got "${p.logPrefix}"`);
-    if (p.logPrefix.includes('AWSLogs')) fail('logPrefix may not contain "AWSLogs" (ELB refuses such prefixes)');
+  checkName(fail, p.name);
+  validateOpenSearchTarget(p.opensearch, fail);
+  const b = p.logBucket ?? {};
+  if (b.existingBucketName && b.bucketName) fail('give logBucket.existingBucketName or logBucket.bucketName, not both');
+  if (b.existingBucketName && (b.expirationDays !== undefined || b.transitions || b.forceDestroy !== undefined))
+    fail('logBucket.expirationDays, transitions and forceDestroy apply only to a created bucket');
+  if (b.logPrefix !== undefined && isLiteral(b.logPrefix)) {
+    if (b.logPrefix.startsWith('/') || b.logPrefix.endsWith('/')) fail(`logBucket.logPrefix must not start or end with "/", got "${b.logPrefix}"`);
+    if (b.logPrefix.includes('AWSLogs')) fail('logBucket.logPrefix may not contain "AWSLogs" (ELB refuses such prefixes)');
   }
-  if (p.expirationDays !== undefined && !(Number.isInteger(p.expirationDays) && p.expirationDays >= 1)) fail(`expirationDays must be an integer >= 1, got ${p.expirationDays}`);
-  for (const t of p.transitions ?? []) {
-    if (!STORAGE_CLASSES.includes(t.storageClass)) fail(`transitions: unknown storageClass "${t.storageClass}" (one of ${STORAGE_CLASSES.join(', ')})`);
-    if (!(Number.isInteger(t.days) && t.days >= 0)) fail(`transitions: days must be an integer >= 0, got ${t.days}`);
-    const expiry = p.expirationDays ?? ELB_PROCESSOR_DEFAULTS.expirationDays;
-    if (t.days >= expiry) fail(`transitions: a transition after ${t.days} days never happens with expirationDays ${expiry}`);
+  checkInt(fail, 'logBucket.expirationDays', b.expirationDays, 1, 36_500, ' days');
+  for (const t of b.transitions ?? []) {
+    if (!(STORAGE_CLASSES as readonly string[]).includes(t.storageClass)) fail(`logBucket.transitions: unknown storageClass "${t.storageClass}" (one of ${STORAGE_CLASSES.join(', ')})`);
+    checkInt(fail, 'logBucket.transitions[].days', t.days, 0, 36_500, ' days');
+    const expiry = b.expirationDays ?? ELB_PROCESSOR_DEFAULTS.expirationDays;
+    if (t.days >= expiry) fail(`logBucket.transitions: a transition after ${t.days} days never happens with expirationDays ${expiry}`);
   }
   if (p.notification && p.notification !== 's3' && p.notification !== 'eventbridge') fail(`notification must be "s3" or "eventbridge", got "${p.notification}"`);
   if (p.enableBucketEventBridge !== undefined && p.notification !== 'eventbridge') fail('enableBucketEventBridge applies only with notification: "eventbridge"');
-  if (p.retryAttempts !== undefined && !(Number.isInteger(p.retryAttempts) && p.retryAttempts >= 0 && p.retryAttempts <= 2)) fail(`retryAttempts must be 0..2, got ${p.retryAttempts}`);
-  if (p.failedLinesThreshold !== undefined && !(Number.isInteger(p.failedLinesThreshold) && p.failedLinesThreshold >= 1)) fail(`failedLinesThreshold must be an integer >= 1, got ${p.failedLinesThreshold}`);
-  if (p.alarmTopicArn && p.alarms === false) fail('alarmTopicArn given but alarms is false');
+  const fn = p.processor ?? {};
+  if (fn.logRetentionDays !== undefined && !(LOG_RETENTION_DAYS as readonly number[]).includes(fn.logRetentionDays)) {
+    fail(`processor.logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}, got ${fn.logRetentionDays}`);
+  }
+  validateDeadLetter(p.deadLetter, fail);
+  checkInt(fail, 'asyncInvoke.retryAttempts', p.asyncInvoke?.retryAttempts, 0, 2);
+  const dest = p.asyncInvoke?.onFailureDestinationArn;
+  if (dest !== undefined && isLiteral(dest) && !/^arn:aws[a-z-]*:(sqs|sns|lambda|events):[a-z0-9-]+:\d{12}:.+$/.test(dest)) {
+    fail(`asyncInvoke.onFailureDestinationArn must be an SQS queue, SNS topic, Lambda function or EventBridge bus ARN, got "${dest}"`);
+  }
+  if (dest !== undefined && !isLiteral(dest) && p.asyncInvoke?.onFailureDestinationType === undefined) {
+    fail('asyncInvoke.onFailureDestinationType is required when onFailureDestinationArn is a Terraform reference (the role needs the matching send permission)');
+  }
+  checkInt(fail, 'alarms.failedLinesThreshold', p.alarms?.failedLinesThreshold, 1, 1_000_000_000);
+  if (p.alarms?.topicArn && p.alarms.enabled === false) fail('alarms.topicArn given but alarms.enabled is false');
 }

@@ -1,57 +1,15 @@
-import { PolicyStatement } from '../common/iam';
+import type { DeployEnvironment } from '../common/environment';
+import { viaService } from '../common/encryption-key';
+import type { PolicyStatement } from '../common/iam';
 
 /**
  * The log pipeline's policies as typed statements: pure functions of ARNs, so each statement
- * can be read (and tested) on its own. Resource values may be cdktf tokens.
+ * can be read (and tested) on its own. Resource values may be cdktf tokens. The key policy,
+ * the dead-letter grant and the OpenSearch grant come from modules/common.
  */
-
-/** Where the pipeline is deployed (data source attributes at synth time). */
-export interface Environment {
-  readonly partition: string;
-  readonly region: string;
-  readonly accountId: string;
-}
-
-const viaService = (service: string, env: Environment) => ({
-  StringEquals: { 'kms:ViaService': `${service}.${env.region}.amazonaws.com` },
-});
-
-/**
- * Key policy of the created key. AWS key policies name the key itself as `*`, and the account
- * root statement is what lets IAM policies (the roles below) use the key at all.
- */
-export function keyPolicyStatements(env: Environment, logGroupArns: string[]): PolicyStatement[] {
-  return [
-    {
-      sid: 'EnableIamPolicies',
-      principals: { AWS: `arn:${env.partition}:iam::${env.accountId}:root` },
-      actions: ['kms:*'],
-      resources: ['*'],
-      // KMS default key policy: delegates to IAM in this account. In a key policy "*" means this key.
-      wildcardReason: 'KMS key policy: account root delegation (AWS default); "*" resource is the key itself',
-    },
-    {
-      sid: 'AllowCloudWatchLogsForPipelineLogGroups',
-      principals: { Service: `logs.${env.region}.amazonaws.com` },
-      actions: [
-        'kms:Encrypt',
-        'kms:Decrypt',
-        'kms:ReEncryptFrom',
-        'kms:ReEncryptTo',
-        'kms:GenerateDataKey',
-        'kms:GenerateDataKeyWithoutPlaintext',
-        'kms:DescribeKey',
-      ],
-      resources: ['*'],
-      // Only for the pipeline's own log groups: CloudWatch Logs passes the log group ARN as encryption context.
-      conditions: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': logGroupArns } },
-      wildcardReason: 'KMS key policy: "*" resource is the key itself',
-    },
-  ];
-}
 
 /** Trust of the CloudWatch Logs → Kinesis role: only CloudWatch Logs acting for the listed accounts. */
-export function subscriptionTrustConditions(env: Environment, sourceAccountIds: string[]) {
+export function subscriptionTrustConditions(env: DeployEnvironment, sourceAccountIds: string[]) {
   const accounts = [env.accountId, ...sourceAccountIds];
   return {
     StringEquals: { 'aws:SourceAccount': accounts },
@@ -60,34 +18,25 @@ export function subscriptionTrustConditions(env: Environment, sourceAccountIds: 
 }
 
 /** What CloudWatch Logs may do with the role: put records on this stream, encrypt with its key. */
-export function subscriptionRoleStatements(env: Environment, streamArn: string, streamKeyArn?: string): PolicyStatement[] {
+export function subscriptionRoleStatements(env: DeployEnvironment, streamArn: string, streamKeyArn?: string): PolicyStatement[] {
   const out: PolicyStatement[] = [
     { sid: 'PutRecordsOnPipelineStream', actions: ['kinesis:PutRecord', 'kinesis:PutRecords'], resources: [streamArn] },
   ];
   if (streamKeyArn) {
-    out.push({
-      sid: 'EncryptStreamRecords',
-      actions: ['kms:GenerateDataKey'],
-      resources: [streamKeyArn],
-      conditions: viaService('kinesis', env),
-    });
+    out.push({ sid: 'EncryptStreamRecords', actions: ['kms:GenerateDataKey'], resources: [streamKeyArn], conditions: viaService('kinesis', env) });
   }
   return out;
 }
 
-export interface ShipperGrants {
+export interface StreamGrants {
   readonly streamArn: string;
   readonly streamKeyArn?: string;
   readonly queueArn: string;
   readonly queueKeyArn?: string;
-  readonly bucketName: string;
-  readonly deadLetterPrefix: string;
-  readonly bucketKeyArn?: string;
-  readonly target: { service: 'es'; domainArn: string } | { service: 'aoss'; collectionArn: string };
 }
 
-/** The shipper's own statements (BundledFunction adds log writing). */
-export function shipperStatements(env: Environment, g: ShipperGrants): PolicyStatement[] {
+/** What the shipper's event source mapping needs: read the stream, send failed-batch metadata to the queue. */
+export function streamConsumerStatements(env: DeployEnvironment, g: StreamGrants): PolicyStatement[] {
   const out: PolicyStatement[] = [
     {
       sid: 'ReadPipelineStream',
@@ -117,27 +66,6 @@ export function shipperStatements(env: Environment, g: ShipperGrants): PolicySta
       conditions: viaService('sqs', env),
     });
   }
-  out.push({
-    sid: 'WriteDeadLetters',
-    actions: ['s3:PutObject'],
-    resources: [`arn:${env.partition}:s3:::${g.bucketName}/${g.deadLetterPrefix}*`],
-  });
-  if (g.bucketKeyArn) {
-    out.push({
-      sid: 'EncryptDeadLetters',
-      // Single-part PutObject needs only GenerateDataKey.
-      actions: ['kms:GenerateDataKey'],
-      resources: [g.bucketKeyArn],
-      conditions: viaService('s3', env),
-    });
-  }
-  if (g.target.service === 'es') {
-    out.push({ sid: 'IndexIntoDomain', actions: ['es:ESHttpPost', 'es:ESHttpPut'], resources: [`${g.target.domainArn}/*`] });
-  } else {
-    // Serverless: IAM gates API access to the collection; index-level rights come from the
-    // collection's data access policy (map the shipper role ARN there).
-    out.push({ sid: 'AccessCollection', actions: ['aoss:APIAccessAll'], resources: [g.target.collectionArn] });
-  }
   return out;
 }
 
@@ -150,22 +78,6 @@ export function destinationPolicyStatements(destinationArn: string, sourceAccoun
       // PutAccountPolicy lets source accounts use account-level subscription filter policies.
       actions: ['logs:PutSubscriptionFilter', 'logs:PutAccountPolicy'],
       resources: [destinationArn],
-    },
-  ];
-}
-
-/** Bucket policy refusing any request not made over TLS. */
-export function tlsOnlyBucketStatements(bucketArn: string): PolicyStatement[] {
-  return [
-    {
-      sid: 'DenyInsecureTransport',
-      effect: 'Deny',
-      principals: { '*': true },
-      actions: ['s3:*'],
-      resources: [bucketArn, `${bucketArn}/*`],
-      conditions: { Bool: { 'aws:SecureTransport': 'false' } },
-      // A Deny: the wildcard widens what is refused, never what is allowed.
-      wildcardReason: 'Deny of every S3 action over plain HTTP (TLS-only bucket policy)',
     },
   ];
 }

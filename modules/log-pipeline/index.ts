@@ -1,37 +1,28 @@
 import { Construct } from 'constructs';
-import { Fn, TerraformOutput } from 'cdktf';
-import { CloudwatchLogAccountPolicy } from '@cdktf/provider-aws/lib/cloudwatch-log-account-policy';
-import { CloudwatchLogDestination } from '@cdktf/provider-aws/lib/cloudwatch-log-destination';
-import { CloudwatchLogDestinationPolicy } from '@cdktf/provider-aws/lib/cloudwatch-log-destination-policy';
-import { CloudwatchLogSubscriptionFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-subscription-filter';
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
+import { TerraformOutput } from 'cdktf';
+import type { CloudwatchLogAccountPolicy } from '@cdktf/provider-aws/lib/cloudwatch-log-account-policy';
+import type { CloudwatchLogSubscriptionFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-subscription-filter';
+import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { KinesisStream } from '@cdktf/provider-aws/lib/kinesis-stream';
-import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
+import { SHIPPER_DEFAULTS, SHIPPER_ENV } from '../../functions/shipper/contract';
+import { MetricAlarms, alarmsEnabled } from '../common/alarms';
 import { BundledFunction } from '../common/bundled-function';
+import { deadLetterDestination } from '../common/dead-letter';
+import { createEncryptionKey } from '../common/encryption-key';
+import { deployEnvironment } from '../common/environment';
 import { policyDocument, trustPolicy } from '../common/iam';
 import { useStableLogicalIds } from '../common/logical-ids';
-import { PipelineAlarms } from './alarms';
-import {
-  Environment,
-  destinationPolicyStatements,
-  keyPolicyStatements,
-  shipperStatements,
-  subscriptionRoleStatements,
-  subscriptionTrustConditions,
-} from './iam';
+import { openSearchEnvironment, openSearchWriteStatements } from '../common/opensearch-target';
+import { pipelineAlarmSpecs } from './alarms';
+import { streamConsumerStatements, subscriptionRoleStatements, subscriptionTrustConditions } from './iam';
 import { DEFAULTS, LogPipelineProps, validate } from './props';
-import { subscriptionId } from './names';
-import { DeadLetterBucket, createFailureQueue, queueNameOf } from './storage';
+import { createSources } from './sources';
+import { createFailureQueue, queueNameOf } from './storage';
+import { pipelineStream } from './stream';
 
 export * from './props';
-export { DEAD_LETTER_METRIC } from './alarms';
 export { LogPipelineSourceAccount, LogPipelineSourceAccountProps } from './source-account';
 
 /**
@@ -56,7 +47,7 @@ export class LogPipeline extends Construct {
   readonly failureQueueUrl: string;
   readonly deadLetterBucketName: string;
   readonly deadLetterPrefix: string;
-  readonly subscriptionFilters: CloudwatchLogSubscriptionFilter[] = [];
+  readonly subscriptionFilters: CloudwatchLogSubscriptionFilter[];
   readonly accountPolicy?: CloudwatchLogAccountPolicy;
   /** Cross-account destination ARN: give it to the source accounts. */
   readonly destinationArn?: string;
@@ -66,53 +57,23 @@ export class LogPipeline extends Construct {
     super(scope, id);
     useStableLogicalIds(this);
     validate(props);
-    const name = props.name;
-    const tags = props.tags;
-    const shipperName = props.shipper?.functionName ?? `${name}-shipper`;
+    const { name, tags } = props;
+    const sh = props.shipper ?? {};
+    const shipperName = sh.functionName ?? `${name}-shipper`;
     const shipperLogGroup = `/aws/lambda/${shipperName}`;
-
-    const env: Environment = {
-      partition: new DataAwsPartition(this, 'partition').partition,
-      region: new DataAwsRegion(this, 'region').region,
-      accountId: new DataAwsCallerIdentity(this, 'account').accountId,
-    };
+    const env = deployEnvironment(this);
 
     // --- Encryption: one key for stream, queue, bucket and the shipper's log group.
-    if (props.kmsKeyArn) {
-      this.kmsKeyArn = props.kmsKeyArn;
-    } else {
-      const logGroupArn = `arn:${env.partition}:logs:${env.region}:${env.accountId}:log-group:${shipperLogGroup}`;
-      const key = new KmsKey(this, 'key', {
-        description: `Log pipeline ${name}: stream, failure queue, dead letters, shipper logs`,
-        enableKeyRotation: true,
-        deletionWindowInDays: DEFAULTS.keyDeletionWindowDays,
-        policy: policyDocument(this, 'key_policy', keyPolicyStatements(env, [logGroupArn])),
-        tags,
-      });
-      new KmsAlias(this, 'key_alias', { name: `alias/${name}`, targetKeyId: key.keyId });
-      this.kmsKeyArn = key.arn;
-    }
+    this.kmsKeyArn = props.kmsKeyArn ?? createEncryptionKey(this, 'key', {
+      name,
+      description: `Log pipeline ${name}: stream, failure queue, dead letters, shipper logs`,
+      env,
+      logGroupArns: [`arn:${env.partition}:logs:${env.region}:${env.accountId}:log-group:${shipperLogGroup}`],
+      tags,
+    }).arn;
 
-    // --- Stream
-    const s = props.stream ?? {};
-    let streamKeyArn: string | undefined;
-    if (s.existingStreamArn) {
-      this.streamArn = s.existingStreamArn;
-      streamKeyArn = s.existingStreamKmsKeyArn;
-    } else {
-      const mode = s.mode ?? DEFAULTS.streamMode;
-      const stream = new KinesisStream(this, 'stream', {
-        name,
-        retentionPeriod: s.retentionHours ?? DEFAULTS.retentionHours,
-        streamModeDetails: { streamMode: mode },
-        shardCount: mode === 'PROVISIONED' ? s.shardCount : undefined,
-        encryptionType: 'KMS',
-        kmsKeyId: this.kmsKeyArn,
-        tags,
-      });
-      this.streamArn = stream.arn;
-      streamKeyArn = this.kmsKeyArn;
-    }
+    const stream = pipelineStream(this, name, props.stream ?? {}, this.kmsKeyArn, tags);
+    this.streamArn = stream.arn;
 
     // --- CloudWatch Logs → Kinesis role
     const sourceAccountIds = props.crossAccount?.sourceAccountIds ?? [];
@@ -125,17 +86,15 @@ export class LogPipeline extends Construct {
     this.subscriptionRolePolicy = new IamRolePolicy(this, 'subscription_role_policy', {
       name: 'put-records',
       role: this.subscriptionRole.id,
-      policy: policyDocument(this, 'subscription_policy', subscriptionRoleStatements(env, this.streamArn, streamKeyArn)),
+      policy: policyDocument(this, 'subscription_policy', subscriptionRoleStatements(env, this.streamArn, stream.keyArn)),
     });
 
     // --- Failure queue and dead-letter bucket (created or given)
     const fq = props.failureQueue ?? {};
-    let queueName: string;
     let queueKeyArn: string | undefined;
     if (fq.existingQueue) {
       this.failureQueueArn = fq.existingQueue.arn;
       this.failureQueueUrl = fq.existingQueue.url;
-      queueName = queueNameOf(fq.existingQueue.arn);
       queueKeyArn = fq.existingQueue.kmsKeyArn;
     } else {
       const queue = createFailureQueue(this, 'failure_queue', {
@@ -146,45 +105,24 @@ export class LogPipeline extends Construct {
       });
       this.failureQueueArn = queue.arn;
       this.failureQueueUrl = queue.url;
-      queueName = queue.name;
       queueKeyArn = this.kmsKeyArn;
     }
-
-    const dl = props.deadLetter ?? {};
-    this.deadLetterPrefix = dl.prefix ?? DEFAULTS.deadLetterPrefix;
-    let bucketKeyArn: string | undefined;
-    if (dl.existingBucket) {
-      this.deadLetterBucketName = dl.existingBucket.name;
-      bucketKeyArn = dl.existingBucket.kmsKeyArn;
-    } else {
-      const bucket = new DeadLetterBucket(this, 'dead_letter', {
-        namePrefix: `${name}-dl-`,
-        kmsKeyArn: this.kmsKeyArn,
-        prefix: this.deadLetterPrefix,
-        expirationDays: dl.expirationDays ?? DEFAULTS.deadLetterExpirationDays,
-        tags,
-      });
-      this.deadLetterBucketName = bucket.bucket.bucket;
-      bucketKeyArn = this.kmsKeyArn;
-    }
+    const deadLetter = deadLetterDestination(this, 'dead_letter', props.deadLetter, { namePrefix: `${name}-dl-`, kmsKeyArn: this.kmsKeyArn, env, tags });
+    this.deadLetterBucketName = deadLetter.bucketName;
+    this.deadLetterPrefix = deadLetter.prefix;
 
     // --- Shipper
     const os = props.opensearch;
-    const service = os.service ?? DEFAULTS.service;
     const environment: Record<string, string> = {
-      OPENSEARCH_ENDPOINT: os.endpoint,
-      OPENSEARCH_SERVICE: service,
-      INDEX_PREFIX: os.indexPrefix ?? DEFAULTS.indexPrefix,
-      MAX_BULK_BYTES: String(os.maxBulkBytes ?? DEFAULTS.maxBulkBytes),
-      DEAD_LETTER_BUCKET: this.deadLetterBucketName,
-      DEAD_LETTER_PREFIX: this.deadLetterPrefix,
+      ...openSearchEnvironment(os, SHIPPER_DEFAULTS),
+      [SHIPPER_ENV.bucket]: this.deadLetterBucketName,
+      [SHIPPER_ENV.prefix]: this.deadLetterPrefix,
     };
     if (os.indexRules && os.indexRules.length > 0) {
-      environment.INDEX_RULES = JSON.stringify(os.indexRules.map((r) => ({ logGroupPattern: r.logGroupPattern, indexPrefix: r.indexPrefix })));
+      environment[SHIPPER_ENV.indexRules] = JSON.stringify(os.indexRules.map((r) => ({ logGroupPattern: r.logGroupPattern, indexPrefix: r.indexPrefix })));
     }
-    if (os.fieldPlacement !== undefined) environment.FIELD_PLACEMENT = os.fieldPlacement;
+    if (os.fieldPlacement !== undefined) environment[SHIPPER_ENV.fieldPlacement] = os.fieldPlacement;
 
-    const sh = props.shipper ?? {};
     this.shipper = new BundledFunction(this, 'shipper', {
       functionName: shipperName,
       functionDir: 'shipper',
@@ -198,18 +136,15 @@ export class LogPipeline extends Construct {
       logKmsKeyArn: this.kmsKeyArn,
       reservedConcurrency: sh.reservedConcurrency,
       vpc: sh.vpc,
+      bundleAwsSdk: sh.bundleAwsSdk,
       environment,
       tags,
-      policyStatements: shipperStatements(env, {
-        streamArn: this.streamArn,
-        streamKeyArn,
-        queueArn: this.failureQueueArn,
-        queueKeyArn,
-        bucketName: this.deadLetterBucketName,
-        deadLetterPrefix: this.deadLetterPrefix,
-        bucketKeyArn,
-        target: service === 'es' ? { service, domainArn: os.domainArn! } : { service, collectionArn: os.collectionArn! },
-      }),
+      policyStatements: [
+        ...streamConsumerStatements(env, { streamArn: this.streamArn, streamKeyArn: stream.keyArn, queueArn: this.failureQueueArn, queueKeyArn }),
+        ...deadLetter.writeStatements,
+        ...openSearchWriteStatements(os),
+        ...(props.extraPolicyStatements ?? []),
+      ],
     });
 
     const e = props.eventSource ?? {};
@@ -232,65 +167,33 @@ export class LogPipeline extends Construct {
       tags,
     });
 
-    // --- Sources. Each depends on the role policy: CloudWatch Logs test-writes to the stream
-    // with the role when a subscription is created, and fails if the policy is not there yet.
-    const filterPattern = props.filterPattern ?? DEFAULTS.filterPattern;
-    for (const [i, logGroupName] of (props.logGroupNames ?? []).entries()) {
-      this.subscriptionFilters.push(
-        new CloudwatchLogSubscriptionFilter(this, subscriptionId(logGroupName, i), {
-          name: `${name}-to-kinesis`,
-          logGroupName,
-          filterPattern,
-          destinationArn: this.streamArn,
-          roleArn: this.subscriptionRole.arn,
-          // Spread load over shards; document order does not matter to OpenSearch.
-          distribution: 'Random',
-          dependsOn: [this.subscriptionRolePolicy],
-        }),
-      );
-    }
-    if (props.accountPolicy) {
-      const excluded = [...new Set([shipperLogGroup, ...(props.accountPolicy.excludeLogGroupNames ?? [])])].sort();
-      this.accountPolicy = new CloudwatchLogAccountPolicy(this, 'account_policy', {
-        policyName: name,
-        policyType: 'SUBSCRIPTION_FILTER_POLICY',
-        scope: 'ALL',
-        // jsonencode, not JSON.stringify: cdktf's HCL output garbles JSON strings holding references.
-        policyDocument: Fn.jsonencode({
-          DestinationArn: this.streamArn,
-          RoleArn: this.subscriptionRole.arn,
-          FilterPattern: filterPattern,
-          Distribution: 'Random',
-        }),
-        // Never subscribe the shipper's own log group: its logs would be shipped, logged, shipped...
-        selectionCriteria: `LogGroupName NOT IN ${JSON.stringify(excluded)}`,
-        dependsOn: [this.subscriptionRolePolicy],
-      });
-    }
-    if (props.crossAccount) {
-      const destination = new CloudwatchLogDestination(this, 'destination', {
-        name,
-        roleArn: this.subscriptionRole.arn,
-        targetArn: this.streamArn,
-        tags,
-        dependsOn: [this.subscriptionRolePolicy],
-      });
-      new CloudwatchLogDestinationPolicy(this, 'destination_policy', {
-        destinationName: destination.name,
-        accessPolicy: policyDocument(this, 'destination_access_policy', destinationPolicyStatements(destination.arn, sourceAccountIds)),
-      });
-      this.destinationArn = destination.arn;
-    }
+    // --- Sources
+    const sources = createSources(this, {
+      name,
+      streamArn: this.streamArn,
+      roleArn: this.subscriptionRole.arn,
+      rolePolicy: this.subscriptionRolePolicy,
+      filterPattern: props.filterPattern ?? DEFAULTS.filterPattern,
+      logGroupNames: props.logGroupNames,
+      // Never subscribe the shipper's own log group: its logs would be shipped, logged, shipped...
+      accountPolicyExcludes: props.accountPolicy ? [shipperLogGroup, ...(props.accountPolicy.excludeLogGroupNames ?? [])] : undefined,
+      crossAccountIds: props.crossAccount ? sourceAccountIds : undefined,
+      tags,
+    });
+    this.subscriptionFilters = sources.subscriptionFilters;
+    this.accountPolicy = sources.accountPolicy;
+    this.destinationArn = sources.destinationArn;
 
     // --- Alarms
-    if (props.alarms !== false) {
-      const a = props.alarms ?? {};
-      this.alarms = new PipelineAlarms(this, 'alarms', {
+    if (alarmsEnabled(props.alarms)) {
+      this.alarms = new MetricAlarms(this, 'alarms', {
         name,
-        functionName: this.shipper.function.functionName,
-        queueName,
-        iteratorAgeThresholdMs: a.iteratorAgeThresholdMs ?? DEFAULTS.iteratorAgeThresholdMs,
-        topicArn: a.topicArn,
+        specs: pipelineAlarmSpecs({
+          functionName: this.shipper.function.functionName,
+          queueName: queueNameOf(this.failureQueueArn),
+          iteratorAgeThresholdMs: props.alarms?.iteratorAgeThresholdMs ?? DEFAULTS.iteratorAgeThresholdMs,
+        }),
+        topicArn: props.alarms?.topicArn,
         tags,
       }).alarms;
     }

@@ -1,8 +1,5 @@
 import { Token } from 'cdktf';
 
-/** Resource name prefix rule shared by LogPipeline and LogPipelineSourceAccount (S3/IAM/Kinesis safe). */
-export const NAME_PATTERN = /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/;
-
 /**
  * Construct id of the subscription filter of one log group: derived from the log group name
  * (`/aws/lambda/app` → `filter_aws_lambda_app`) so that adding or removing another log

@@ -1,6 +1,13 @@
-import { Token } from 'cdktf';
-import { NAME_PATTERN } from './names';
-import { ApplicationLogLevel, BundledFunctionVpc, LOG_RETENTION_DAYS } from '../common/bundled-function';
+import { INDEX_PREFIX_RULE, LOG_GROUP_NAME_RULE } from '../../functions/shared/contract';
+import { SHIPPER_DEFAULTS } from '../../functions/shipper/contract';
+import type { AlarmsOption } from '../common/alarms';
+import { LOG_RETENTION_DAYS, type FunctionOptions } from '../common/bundled-function';
+import { DEAD_LETTER_DEFAULTS, validateDeadLetter, type DeadLetterOptions } from '../common/dead-letter';
+import type { PolicyStatement } from '../common/iam';
+import { validateOpenSearchTarget, type OpenSearchTarget } from '../common/opensearch-target';
+import { checkInt, checkName, failFor, isLiteral } from '../common/validation';
+
+export type { DeadLetterOptions, FunctionOptions, OpenSearchTarget };
 
 /** Sends log groups whose name matches `logGroupPattern` (`*` wildcards) to indices named `indexPrefix-…`. */
 export interface IndexRule {
@@ -8,23 +15,12 @@ export interface IndexRule {
   readonly indexPrefix: string;
 }
 
-export interface OpenSearchTarget {
-  /** HTTPS endpoint of the domain or collection, e.g. `https://search-x.eu-west-1.es.amazonaws.com`. */
-  readonly endpoint: string;
-  /** `es` for an OpenSearch Service domain, `aoss` for a Serverless collection. @default 'es' */
-  readonly service?: 'es' | 'aoss';
-  /** Domain ARN (service `es`); IAM allows es:ESHttpPost/ESHttpPut on `<domainArn>/*` only. */
-  readonly domainArn?: string;
-  /** Collection ARN (service `aoss`); IAM allows aoss:APIAccessAll on it only. */
-  readonly collectionArn?: string;
-  /** Index prefix for log groups no rule matches. @default 'cwl' */
-  readonly indexPrefix?: string;
-  /** Per-log-group index prefixes, first match wins. @default none */
+/** The shipper's target: an OpenSearchTarget plus how log groups map to indices and fields to documents. */
+export interface ShipperTarget extends OpenSearchTarget {
+  /** Per-log-group index prefixes, first match wins. @default none (every group → `indexPrefix`, default 'cwl') */
   readonly indexRules?: IndexRule[];
-  /** Passed to the shipper as FIELD_PLACEMENT (see functions/shipper/README.md). @default unset */
+  /** Passed to the shipper as FIELD_PLACEMENT (see functions/shipper/README.md). @default 'nested' */
   readonly fieldPlacement?: string;
-  /** Upper bound of one `_bulk` request body, bytes. @default 5 MiB (below every domain's 10 MiB minimum limit) */
-  readonly maxBulkBytes?: number;
 }
 
 export interface StreamOptions {
@@ -38,27 +34,6 @@ export interface StreamOptions {
   readonly shardCount?: number;
   /** Retention, hours, 24..8760. @default 24 */
   readonly retentionHours?: number;
-}
-
-export interface ShipperOptions {
-  /** @default `<name>-shipper` */
-  readonly functionName?: string;
-  /** @default 'nodejs22.x' */
-  readonly runtime?: string;
-  /** @default 'arm64' */
-  readonly architecture?: 'arm64' | 'x86_64';
-  /** MB. @default 512 */
-  readonly memorySize?: number;
-  /** Seconds. @default 60 */
-  readonly timeout?: number;
-  /** @default 'INFO' */
-  readonly logLevel?: ApplicationLogLevel;
-  /** @default 30 */
-  readonly logRetentionDays?: number;
-  /** @default none */
-  readonly reservedConcurrency?: number;
-  /** Run in a VPC (e.g. for a VPC-only domain). @default not in a VPC */
-  readonly vpc?: BundledFunctionVpc;
 }
 
 export interface EventSourceOptions {
@@ -83,18 +58,7 @@ export interface FailureQueueOptions {
   readonly retentionSeconds?: number;
 }
 
-export interface DeadLetterOptions {
-  /** Use this bucket instead of creating one. */
-  readonly existingBucket?: { readonly name: string; readonly kmsKeyArn?: string };
-  /** Key prefix of dead-letter objects; ends with `/`. @default 'dead-letter/' */
-  readonly prefix?: string;
-  /** Days after which the created bucket deletes dead-letter objects. @default 90 */
-  readonly expirationDays?: number;
-}
-
-export interface AlarmOptions {
-  /** SNS topic notified on ALARM and OK. @default none (alarms visible in the console only) */
-  readonly topicArn?: string;
+export interface PipelineAlarmOptions extends AlarmsOption {
   /** Iterator age alarm threshold, ms. @default 300000 (5 minutes behind) */
   readonly iteratorAgeThresholdMs?: number;
 }
@@ -113,13 +77,16 @@ export interface LogPipelineProps {
   readonly stream?: StreamOptions;
   /** Key for stream, queue, bucket and log group. @default a created key with rotation on */
   readonly kmsKeyArn?: string;
-  readonly opensearch: OpenSearchTarget;
-  readonly shipper?: ShipperOptions;
+  readonly opensearch: ShipperTarget;
+  /** The shipper function. @default `<name>-shipper`, 512 MB, 60 s */
+  readonly shipper?: FunctionOptions;
   readonly eventSource?: EventSourceOptions;
   readonly failureQueue?: FailureQueueOptions;
   readonly deadLetter?: DeadLetterOptions;
-  /** `false` creates no alarms. @default alarms on, no topic */
-  readonly alarms?: AlarmOptions | false;
+  /** @default alarms on, no topic */
+  readonly alarms?: PipelineAlarmOptions;
+  /** Statements added to the shipper's role policy (e.g. a KMS key your OpenSearch setup needs). @default none */
+  readonly extraPolicyStatements?: PolicyStatement[];
   readonly tags?: Record<string, string>;
 }
 
@@ -128,9 +95,9 @@ export const DEFAULTS = {
   filterPattern: '',
   streamMode: 'ON_DEMAND',
   retentionHours: 24,
-  service: 'es',
-  indexPrefix: 'cwl',
-  maxBulkBytes: 5 * 1024 * 1024,
+  service: SHIPPER_DEFAULTS.service,
+  indexPrefix: SHIPPER_DEFAULTS.indexPrefix,
+  maxBulkBytes: SHIPPER_DEFAULTS.maxBulkBytes,
   memorySize: 512,
   timeout: 60,
   logLevel: 'INFO',
@@ -142,28 +109,17 @@ export const DEFAULTS = {
   maximumRetryAttempts: 10,
   maximumRecordAgeSeconds: 21_600,
   queueRetentionSeconds: 1_209_600,
-  deadLetterPrefix: 'dead-letter/',
-  deadLetterExpirationDays: 90,
+  deadLetterPrefix: DEAD_LETTER_DEFAULTS.prefix,
+  deadLetterExpirationDays: DEAD_LETTER_DEFAULTS.expirationDays,
   iteratorAgeThresholdMs: 300_000,
-  keyDeletionWindowDays: 30,
 } as const;
 
-const literal = (v: string | undefined): v is string => v !== undefined && !Token.isUnresolved(v);
-
-function fail(message: string): never {
-  throw new Error(`LogPipeline: ${message}`);
-}
-
-function checkInt(what: string, v: number | undefined, min: number, max: number, unit = ''): void {
-  if (v === undefined) return;
-  if (!Number.isInteger(v) || v < min || v > max) fail(`${what} must be an integer ${min}..${max}${unit}, got ${v}`);
-}
+const fail = failFor('LogPipeline');
+const literal = isLiteral;
 
 /** Throws a clear error naming the first invalid prop. */
 export function validate(p: LogPipelineProps): void {
-  if (!literal(p.name) || !NAME_PATTERN.test(p.name)) {
-    fail(`name must be 3..32 lowercase letters, digits or hyphens, starting with a letter (it names every resource), got "${p.name}"`);
-  }
+  checkName(fail, p.name);
   const shipperName = p.shipper?.functionName ?? `${p.name}-shipper`;
 
   // Sources
@@ -175,13 +131,13 @@ export function validate(p: LogPipelineProps): void {
     for (const g of p.logGroupNames) {
       if (seen.has(g)) fail(`logGroupNames lists "${g}" twice`);
       seen.add(g);
-      if (literal(g) && !/^[\w\-./#]{1,512}$/.test(g)) fail(`logGroupNames: "${g}" is not a valid log group name`);
+      if (literal(g) && !LOG_GROUP_NAME_RULE.pattern.test(g)) fail(`logGroupNames: "${g}" must be ${LOG_GROUP_NAME_RULE.describe}`);
       if (g === `/aws/lambda/${shipperName}`) fail(`logGroupNames must not include the shipper's own log group ${g} (feedback loop)`);
     }
   }
   for (const g of p.accountPolicy?.excludeLogGroupNames ?? []) {
     // Written into the selection criteria string, which cannot hold Terraform references.
-    if (!literal(g) || !/^[\w\-./#]{1,512}$/.test(g)) fail(`accountPolicy.excludeLogGroupNames: "${g}" is not a literal log group name`);
+    if (!literal(g) || !LOG_GROUP_NAME_RULE.pattern.test(g)) fail(`accountPolicy.excludeLogGroupNames: "${g}" must be a literal ${LOG_GROUP_NAME_RULE.describe}`);
   }
   if (p.crossAccount) {
     if (p.crossAccount.sourceAccountIds.length === 0) fail('crossAccount.sourceAccountIds is empty');
@@ -204,42 +160,19 @@ export function validate(p: LogPipelineProps): void {
   }
   if ((s.mode ?? DEFAULTS.streamMode) === 'PROVISIONED') {
     if (s.shardCount === undefined) fail('stream.shardCount is required when stream.mode is PROVISIONED');
-    checkInt('stream.shardCount', s.shardCount, 1, 10_000);
+    checkInt(fail, 'stream.shardCount', s.shardCount, 1, 10_000);
   } else if (s.shardCount !== undefined) {
     fail('stream.shardCount applies only to PROVISIONED streams (ON_DEMAND scales itself)');
   }
-  checkInt('stream.retentionHours', s.retentionHours, 24, 8760, ' hours');
+  checkInt(fail, 'stream.retentionHours', s.retentionHours, 24, 8760, ' hours');
 
   // Target
   const os = p.opensearch;
-  if (literal(os.endpoint) && !/^https:\/\/[a-z0-9.-]+(:\d+)?\/?$/.test(os.endpoint)) {
-    fail(`opensearch.endpoint must be an https:// URL without a path, got "${os.endpoint}"`);
-  }
-  const service = os.service ?? DEFAULTS.service;
-  if (service === 'es') {
-    if (os.domainArn === undefined) fail('opensearch.domainArn is required for service "es" (IAM is scoped to it)');
-    if (os.collectionArn !== undefined) fail('opensearch.collectionArn applies only to service "aoss"');
-    if (literal(os.domainArn) && !/^arn:aws[a-z-]*:es:[a-z0-9-]+:\d{12}:domain\/[a-z][a-z0-9-]{2,27}$/.test(os.domainArn)) {
-      fail(`opensearch.domainArn is not an OpenSearch domain ARN: "${os.domainArn}"`);
-    }
-  } else if (service === 'aoss') {
-    if (os.collectionArn === undefined) fail('opensearch.collectionArn is required for service "aoss" (IAM is scoped to it)');
-    if (os.domainArn !== undefined) fail('opensearch.domainArn applies only to service "es"');
-    if (literal(os.collectionArn) && !/^arn:aws[a-z-]*:aoss:[a-z0-9-]+:\d{12}:collection\/[a-z0-9]+$/.test(os.collectionArn)) {
-      fail(`opensearch.collectionArn is not an OpenSearch Serverless collection ARN: "${os.collectionArn}"`);
-    }
-  } else {
-    fail(`opensearch.service must be "es" or "aoss", got "${String(service)}"`);
-  }
-  const indexName = /^[a-z0-9][a-z0-9_-]{0,100}$/;
-  if (os.indexPrefix !== undefined && !indexName.test(os.indexPrefix)) {
-    fail(`opensearch.indexPrefix must be lowercase letters, digits, - or _ (OpenSearch index naming), got "${os.indexPrefix}"`);
-  }
+  validateOpenSearchTarget(os, fail);
   for (const r of os.indexRules ?? []) {
     if (!r.logGroupPattern) fail('opensearch.indexRules: logGroupPattern must not be empty');
-    if (!indexName.test(r.indexPrefix)) fail(`opensearch.indexRules: indexPrefix "${r.indexPrefix}" must be lowercase letters, digits, - or _`);
+    if (!INDEX_PREFIX_RULE.pattern.test(r.indexPrefix)) fail(`opensearch.indexRules: indexPrefix "${r.indexPrefix}" must be ${INDEX_PREFIX_RULE.describe}`);
   }
-  checkInt('opensearch.maxBulkBytes', os.maxBulkBytes, 1024, 100 * 1024 * 1024, ' bytes');
 
   // Shipper (BundledFunction validates memory, timeout, retention, concurrency, VPC)
   if (p.shipper?.logRetentionDays !== undefined && !(LOG_RETENTION_DAYS as readonly number[]).includes(p.shipper.logRetentionDays)) {
@@ -248,11 +181,11 @@ export function validate(p: LogPipelineProps): void {
 
   // Event source mapping: finite retries and record age, always
   const e = p.eventSource ?? {};
-  checkInt('eventSource.batchSize', e.batchSize, 1, 10_000);
-  checkInt('eventSource.maxBatchingWindowSeconds', e.maxBatchingWindowSeconds, 0, 300, ' s');
-  checkInt('eventSource.parallelizationFactor', e.parallelizationFactor, 1, 10);
-  checkInt('eventSource.maximumRetryAttempts', e.maximumRetryAttempts, 0, 10_000, ' (finite: -1 is refused)');
-  checkInt('eventSource.maximumRecordAgeSeconds', e.maximumRecordAgeSeconds, 60, 604_800, ' s (finite: -1 is refused)');
+  checkInt(fail, 'eventSource.batchSize', e.batchSize, 1, 10_000);
+  checkInt(fail, 'eventSource.maxBatchingWindowSeconds', e.maxBatchingWindowSeconds, 0, 300, ' s');
+  checkInt(fail, 'eventSource.parallelizationFactor', e.parallelizationFactor, 1, 10);
+  checkInt(fail, 'eventSource.maximumRetryAttempts', e.maximumRetryAttempts, 0, 10_000, ' (finite: -1 is refused)');
+  checkInt(fail, 'eventSource.maximumRecordAgeSeconds', e.maximumRecordAgeSeconds, 60, 604_800, ' s (finite: -1 is refused)');
   if (s.existingStreamArn === undefined) {
     const retentionS = (s.retentionHours ?? DEFAULTS.retentionHours) * 3600;
     const age = e.maximumRecordAgeSeconds ?? DEFAULTS.maximumRecordAgeSeconds;
@@ -264,22 +197,13 @@ export function validate(p: LogPipelineProps): void {
   // Failure queue
   const q = p.failureQueue ?? {};
   if (q.existingQueue && q.retentionSeconds !== undefined) fail('failureQueue.retentionSeconds applies only to a created queue');
-  checkInt('failureQueue.retentionSeconds', q.retentionSeconds, 60, 1_209_600, ' s');
+  checkInt(fail, 'failureQueue.retentionSeconds', q.retentionSeconds, 60, 1_209_600, ' s');
   if (q.existingQueue && literal(q.existingQueue.arn) && !/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]{1,80}$/.test(q.existingQueue.arn)) {
     fail(`failureQueue.existingQueue.arn is not an SQS queue ARN: "${q.existingQueue.arn}"`);
   }
 
-  // Dead-letter bucket
-  const d = p.deadLetter ?? {};
-  if (d.prefix !== undefined && !/^[\w!.*'()-][\w!.*'()/-]*\/$/.test(d.prefix)) {
-    fail(`deadLetter.prefix must be a relative S3 key prefix ending with "/", got "${d.prefix}"`);
-  }
-  if (d.existingBucket && d.expirationDays !== undefined) fail('deadLetter.expirationDays applies only to a created bucket');
-  checkInt('deadLetter.expirationDays', d.expirationDays, 1, 36_500, ' days');
-  if (d.existingBucket && literal(d.existingBucket.name) && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(d.existingBucket.name)) {
-    fail(`deadLetter.existingBucket.name is not a bucket name: "${d.existingBucket.name}"`);
-  }
+  validateDeadLetter(p.deadLetter, fail);
 
   // Alarms
-  if (p.alarms) checkInt('alarms.iteratorAgeThresholdMs', p.alarms.iteratorAgeThresholdMs, 1000, 604_800_000, ' ms');
+  if (p.alarms) checkInt(fail, 'alarms.iteratorAgeThresholdMs', p.alarms.iteratorAgeThresholdMs, 1000, 604_800_000, ' ms');
 }

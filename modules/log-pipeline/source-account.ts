@@ -3,7 +3,9 @@ import { Fn, Token } from 'cdktf';
 import { CloudwatchLogAccountPolicy } from '@cdktf/provider-aws/lib/cloudwatch-log-account-policy';
 import { CloudwatchLogSubscriptionFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-subscription-filter';
 import { useStableLogicalIds } from '../common/logical-ids';
-import { NAME_PATTERN, subscriptionId } from './names';
+import { LOG_GROUP_NAME_RULE } from '../../functions/shared/contract';
+import { checkName, failFor } from '../common/validation';
+import { subscriptionId } from './names';
 
 export interface LogPipelineSourceAccountProps {
   /** Names the subscription filters / account policy: 3..32 lowercase letters, digits, hyphens. */
@@ -31,9 +33,7 @@ export class LogPipelineSourceAccount extends Construct {
     super(scope, id);
     useStableLogicalIds(this);
     const where = 'LogPipelineSourceAccount';
-    if (!NAME_PATTERN.test(props.name)) {
-      throw new Error(`${where}: name must be 3..32 lowercase letters, digits or hyphens, got "${props.name}"`);
-    }
+    checkName(failFor(where), props.name);
     if (!Token.isUnresolved(props.destinationArn) && !/^arn:aws[a-z-]*:logs:[a-z0-9-]+:\d{12}:destination:[^:*]+$/.test(props.destinationArn)) {
       throw new Error(`${where}: destinationArn is not a CloudWatch Logs destination ARN: "${props.destinationArn}"`);
     }
@@ -42,7 +42,7 @@ export class LogPipelineSourceAccount extends Construct {
       throw new Error(`${where}: no log source: give logGroupNames (non-empty) or accountPolicy`);
     }
     for (const g of props.accountPolicy?.excludeLogGroupNames ?? []) {
-      if (Token.isUnresolved(g) || !/^[\w\-./#]{1,512}$/.test(g)) throw new Error(`${where}: accountPolicy.excludeLogGroupNames: "${g}" is not a literal log group name`);
+      if (Token.isUnresolved(g) || !LOG_GROUP_NAME_RULE.pattern.test(g)) throw new Error(`${where}: accountPolicy.excludeLogGroupNames: "${g}" must be a literal ${LOG_GROUP_NAME_RULE.describe}`);
     }
     const filterPattern = props.filterPattern ?? '';
 

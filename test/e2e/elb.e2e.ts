@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { createS3EventSource, type S3Handler } from '../../tools/local-runner';
 import { TEST_AWS_ENV } from '../support/moto';
 import { functionDir, loadFunction, startServices, type Services } from './pipeline';
-import { countDocs, refresh } from './search';
+import { countDocs, fieldType, listIndices, refresh, search } from './search';
 import { ELB_CORPUS } from '../support/shared';
 
 /**
@@ -97,5 +97,30 @@ describe('e2e: ELB log files in S3 → elb-processor → OpenSearch', function (
     expect(again.reduce((n, s) => n + (s.counts?.indexed ?? 0), 0)).to.equal(0);
     await refresh(services.search.endpoint, prefix);
     expect(await countDocs(services.search.endpoint, prefix)).to.equal(stored);
+  });
+
+  it('stores typed fields that answer typed queries, and failed lines with their reason', async () => {
+    // Given the first delivery above (documents indexed with the default dynamic mappings)
+    const alb = `${prefix}-alb`; // search() adds -*: every ALB (and connection-log) daily index
+    // When typed queries run
+    const errors = await search(services.search.endpoint, alb, { size: 0, track_total_hits: true, query: { range: { elb_status_code: { gte: 500 } } } });
+    const byStatus = await search(services.search.endpoint, alb, { size: 0, aggs: { s: { terms: { field: 'elb_status_code', size: 50 } } } });
+    const slow = await search(services.search.endpoint, alb, { size: 0, aggs: { max: { max: { field: 'target_processing_time' } } } });
+    // Then numbers are numbers (range and terms agree), times are seconds, the timestamp is a date
+    const fromAgg = (byStatus.aggregations.s.buckets as { key: number; doc_count: number }[]).filter((b) => b.key >= 500).reduce((a, b) => a + b.doc_count, 0);
+    expect(errors.hits.total.value).to.equal(fromAgg).and.to.be.greaterThan(0);
+    expect(slow.aggregations.max.value).to.be.a('number').and.to.be.greaterThan(0);
+    const [albIndex] = (await listIndices(services.search.endpoint, `${prefix}-alb-`)).sort();
+    expect(await fieldType(services.search.endpoint, albIndex!, '@timestamp')).to.equal('date');
+    expect(await fieldType(services.search.endpoint, albIndex!, 'client_port')).to.equal('long');
+    // And every failed line is a document naming its reason, object and line
+    const failed = await search(services.search.endpoint, prefix, { size: 100, query: { term: { _index: `${prefix}-failed` } } });
+    const sources = (failed.hits.hits as { _source: { reason: string; raw: string; s3: { key: string; line: number } } }[]).map((h) => h._source);
+    expect(sources.length).to.be.greaterThan(0);
+    for (const f of sources) {
+      expect(f.reason).to.be.a('string').and.not.equal('');
+      expect(f.s3.key).to.match(/AWSLogs\//);
+      expect(f.s3.line).to.be.a('number');
+    }
   });
 });

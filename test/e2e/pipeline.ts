@@ -10,7 +10,7 @@ import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client }
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { createKinesisEventSource, localKinesisClient, type KinesisEventSource, type KinesisEventSourceOptions, type KinesisHandler } from '../../tools/local-runner';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
@@ -18,6 +18,7 @@ import { startMoto, TEST_AWS_ENV, type MotoServer } from '../support/moto';
 import { startOpenSearch, type OpenSearchNode } from '../support/opensearch';
 import { allDocs, installIndexTemplate, startVisibilitySampler, type StoredDoc } from './search';
 import type { PutBatch } from './workload';
+import { functionDir, loadFunction } from '../support/load-function';
 
 /**
  * The whole local pipeline for one e2e run: moto CloudWatch Logs → subscription filter → moto Kinesis →
@@ -97,24 +98,15 @@ export async function startServices(log: (line: string) => void = () => {}): Pro
   return services;
 }
 
-const FUNCTIONS_DIR = resolve(__dirname, '..', '..', 'functions');
-
 /**
  * Loads the shipper fresh with the given environment: it reads its configuration once per module load
  * (as per Lambda cold start), so each run gets its own "cold start".
  */
-export function loadShipper(env: Record<string, string>, moduleDir = resolve(FUNCTIONS_DIR, 'shipper')): KinesisHandler {
+export function loadShipper(env: Record<string, string>, moduleDir = functionDir('shipper')): KinesisHandler {
   return loadFunction<KinesisHandler>(moduleDir, env);
 }
 
-/** Loads a function's `handler` fresh (a cold start) after setting its environment. */
-export function loadFunction<H>(moduleDir: string, env: Record<string, string>): H {
-  Object.assign(process.env, env);
-  for (const key of Object.keys(require.cache)) if (key.startsWith(FUNCTIONS_DIR) || key.startsWith(moduleDir)) delete require.cache[key];
-  return (require(moduleDir) as { handler: H }).handler;
-}
-
-export const functionDir = (name: string): string => resolve(FUNCTIONS_DIR, name);
+export { functionDir, loadFunction };
 
 /**
  * moto writes CloudWatch Logs event ids as small JSON numbers (a counter global to the moto process, so

@@ -3,6 +3,7 @@ import { gzip as gzipCb } from 'node:zlib';
 import { fullJitterDelay } from './backoff';
 import { createLimiter } from './limiter';
 import { actionLine } from './ndjson';
+import { appendItem, createBufferPool, reencodeOne, sourceOf, subChunk, type Chunk, type Slot } from './body-buffer';
 import { classifyItemStatus, classifyRequestStatus, headOf, parseBulkResponse, type ItemResult } from './response';
 import { envCredentials, signRequest } from './signer';
 import { createTransport } from './transport';
@@ -21,32 +22,6 @@ export const BULK_DEFAULTS = {
 /** Smallest cap accepted: room for an action line, the truncation markers and some text. */
 const MIN_BULK_BYTES = 1024;
 const FIRST_BUFFER_BYTES = 64 * 1024;
-const NEWLINE = 10;
-
-/**
- * One item inside an encoded body: where its action line, source and newline sit. Items are
- * kept as bytes, not strings, from the moment they are added, so a large batch does not hold
- * (and make the garbage collector copy) tens of thousands of strings while it is sent.
- */
-interface Slot<R> {
-  ref: R;
-  index: string;
-  id: string | undefined;
-  action: 'create' | 'index';
-  start: number;
-  sourceStart: number;
-  end: number;
-  /** The caller's source when it was truncated (failures report the original). */
-  original: string | undefined;
-  lastStatus: number;
-  lastError: string;
-}
-
-interface Chunk<R> {
-  buf: Buffer;
-  used: number;
-  slots: Slot<R>[];
-}
 
 type Attempt = { kind: 'items'; results: ItemResult[] | 'all-ok' } | { kind: 'status'; status: number; error: string };
 
@@ -69,32 +44,6 @@ function validate(config: BulkClientConfig): URL {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function newChunk<R>(bytes: number): Chunk<R> {
-  return { buf: Buffer.allocUnsafe(bytes), used: 0, slots: [] };
-}
-
-/** Copies the given slots' bytes into a new chunk (retries send only what failed). */
-function subChunk<R>(from: Chunk<R>, slots: Slot<R>[]): Chunk<R> {
-  let size = 0;
-  for (const s of slots) size += s.end - s.start;
-  const out = newChunk<R>(size);
-  for (const s of slots) {
-    const len = s.end - s.start;
-    const shift = out.used - s.start;
-    from.buf.copy(out.buf, out.used, s.start, s.end);
-    s.start += shift;
-    s.sourceStart += shift;
-    s.end += shift;
-    out.used += len;
-    out.slots.push(s);
-  }
-  return out;
-}
-
-function sourceOf<R>(chunk: Chunk<R>, s: Slot<R>): string {
-  return chunk.buf.toString('utf8', s.sourceStart, s.end - 1);
-}
-
 /**
  * The shared OpenSearch `_bulk` client: encodes items into bodies of at most `maxBulkBytes`,
  * sends them SigV4-signed over keep-alive connections with bounded concurrency, and retries
@@ -113,13 +62,9 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
   const credentials = config.credentials ?? (() => envCredentials());
   const useGzip = config.gzip ?? BULK_DEFAULTS.gzip;
   const sign = config.sign ?? true;
-  // Full-size body buffers are reused across requests and invocations (at most concurrency + 1
-  // kept): no 5 MiB allocation and first-touch page faults per request.
-  const pool: Buffer[] = [];
-  const takeBuffer = (bytes: number): Buffer => (bytes === maxBulkBytes && pool.length > 0 ? pool.pop()! : Buffer.allocUnsafe(bytes));
-  const giveBuffer = (buf: Buffer): void => {
-    if (buf.length === maxBulkBytes && pool.length <= concurrency) pool.push(buf);
-  };
+  const pool = createBufferPool(maxBulkBytes, concurrency);
+  const takeBuffer = pool.take;
+  const giveBuffer = pool.give;
   // Start bodies at the size the previous session needed, so a steady stream of large batches
   // does not grow every first buffer from 64 KiB again.
   let firstBytes = Math.min(FIRST_BUFFER_BYTES, maxBulkBytes);
@@ -218,7 +163,7 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
               out.truncated++;
             }
             out.retries++;
-            return run(encodeOne(s, truncateDocument(source, target)), attempt);
+            return run(reencodeOne(s, truncateDocument(source, target)), attempt);
           }
           case 'retry': retry = mark(chunk.slots, result.status, result.error); break;
           case 'defer': mark(chunk.slots, result.status, result.error); return fail(out.transientFailures, chunk, chunk.slots);
@@ -233,20 +178,6 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
       await sleep(Math.min(room, fullJitterDelay(attempt, policy.baseDelayMs, policy.maxDelayMs)));
       out.retries++;
       return run(next, attempt + 1);
-    }
-
-    /** A chunk holding one slot re-encoded with a new source. */
-    function encodeOne(s: Slot<R>, source: string): Chunk<R> {
-      const line = actionLine(s);
-      const chunk = newChunk<R>(Buffer.byteLength(line) + Buffer.byteLength(source) + 1);
-      s.start = 0;
-      chunk.used = chunk.buf.write(line, 0, 'utf8');
-      s.sourceStart = chunk.used;
-      chunk.used += chunk.buf.write(source, chunk.used, 'utf8');
-      chunk.buf[chunk.used++] = NEWLINE;
-      s.end = chunk.used;
-      chunk.slots.push(s);
-      return chunk;
     }
 
     const fresh = (bytes: number): Chunk<R> => ({ buf: takeBuffer(bytes), used: 0, slots: [] });
@@ -297,14 +228,7 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
           }
           reserve(bytes);
         }
-        const buf = current.buf;
-        const start = current.used;
-        let at = start + buf.write(line, start, 'utf8');
-        const sourceStart = at;
-        at += buf.write(source, at, 'utf8');
-        buf[at++] = NEWLINE;
-        current.used = at;
-        current.slots.push({ ref: item.ref, index: item.index, id: item.id, action: item.action, start, sourceStart, end: at, original, lastStatus: 0, lastError: '' });
+        appendItem(current, item, line, source, original);
         if (current.used >= maxBulkBytes) dispatch();
         if (pending.size < concurrency) return undefined;
         return Promise.race(pending).then(() => undefined);

@@ -1,5 +1,5 @@
 export { createBulkClient, BULK_DEFAULTS } from './client';
-export { actionLine, buildBulkBody, chunkBySize, itemBytes, joinBody } from './ndjson';
+export { actionLine } from './ndjson';
 export { classifyItemStatus, classifyRequestStatus, parseBulkResponse } from './response';
 export type { ItemResult, ItemVerdict, RequestVerdict } from './response';
 export { truncateDocument, cutUtf8, TRUNCATED_FIELD, ORIGINAL_BYTES_FIELD } from './truncate';

@@ -1,4 +1,3 @@
-import type { KinesisStreamRecord } from 'aws-lambda';
 import type { BulkItem } from '../../shared/opensearch';
 import { decodeRecordData } from './decode';
 import { renderDocument, recordSuffix, type FieldPlacement } from './document';
@@ -37,12 +36,6 @@ export interface BatchCounts {
   masked: number;
   /** Events per extraction kind (json, lambda, platform, kv, text). */
   formats: Record<string, number>;
-}
-
-export interface Batch {
-  items: BulkItem<number>[];
-  poison: PoisonRecord[];
-  counts: BatchCounts;
 }
 
 export function emptyCounts(records: number): BatchCounts {
@@ -100,18 +93,4 @@ export function transformRecord(
   }
   counts.events += m.logEvents.length;
   return undefined;
-}
-
-/** The whole batch at once (tests, benchmark); the handler streams record by record instead. */
-export function transformRecords(records: readonly KinesisStreamRecord[], options: TransformOptions): Batch {
-  const items: BulkItem<number>[] = [];
-  const poison: PoisonRecord[] = [];
-  const counts = emptyCounts(records.length);
-  const maskedBefore = options.masker.count;
-  for (let r = 0; r < records.length; r++) {
-    const reason = transformRecord(records[r]!.kinesis.data, r, options, counts, items);
-    if (reason !== undefined) poison.push({ record: r, reason });
-  }
-  counts.masked = options.masker.count - maskedBefore;
-  return { items, poison, counts };
 }

@@ -1,30 +1,33 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
-import type { DeadLetterEntry } from '../../shared/dead-letter';
+import type { DeadLetterEntry, DeadLetterSource } from '../../shared/dead-letter';
 import type { ItemFailure } from '../../shared/opensearch';
 
 /**
- * Pure dead-letter entries. A poison record is kept whole (its base64 `data` as received, so it
- * can be replayed); a rejected document keeps its source, target and the OpenSearch error.
+ * Pure dead-letter entries in the shared schema (functions/shared/dead-letter.ts). A poison record
+ * is kept whole (its base64 `data` as received, so it can be replayed); a rejected document keeps
+ * its source text, target and the OpenSearch error.
  */
-export function poisonEntry(record: KinesisStreamRecord, reason: string): DeadLetterEntry {
+function sourceOf(record: KinesisStreamRecord): DeadLetterSource {
   return {
-    reason,
+    type: 'kinesis',
+    eventSourceArn: record.eventSourceARN,
     sequenceNumber: record.kinesis.sequenceNumber,
     partitionKey: record.kinesis.partitionKey,
     approximateArrivalTimestamp: record.kinesis.approximateArrivalTimestamp,
-    eventID: record.eventID,
-    eventSourceARN: record.eventSourceARN,
-    data: record.kinesis.data,
   };
+}
+
+export function poisonEntry(record: KinesisStreamRecord, reason: string): DeadLetterEntry {
+  return { reason, source: sourceOf(record), data: record.kinesis.data };
 }
 
 export function rejectedEntry(failure: ItemFailure<number>, records: readonly KinesisStreamRecord[]): DeadLetterEntry {
   return {
     reason: failure.error,
     status: failure.status,
+    source: sourceOf(records[failure.item.ref]!),
     index: failure.item.index,
     id: failure.item.id,
-    sequenceNumber: records[failure.item.ref]!.kinesis.sequenceNumber,
     document: failure.item.source,
   };
 }

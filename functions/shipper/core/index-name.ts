@@ -1,3 +1,5 @@
+import { INDEX_PREFIX_RULE } from '../../shared/contract';
+
 /**
  * Pure index naming: `<prefix>-YYYY.MM.DD` from the event time in UTC, the prefix chosen by the
  * first rule whose glob (`*` any run of characters, `?` one character) matches the whole log
@@ -68,11 +70,8 @@ export function checkIndexRules(value: unknown): IndexRule[] | string {
   for (let i = 0; i < value.length; i++) {
     const r = value[i] as Record<string, unknown> | null;
     if (!r || typeof r.logGroupPattern !== 'string' || r.logGroupPattern === '') return `[${i}].logGroupPattern must be a non-empty string`;
-    if (typeof r.indexPrefix !== 'string' || !INDEX_PREFIX.test(r.indexPrefix)) return `[${i}].indexPrefix must be a lower-case index name prefix, got ${JSON.stringify(r.indexPrefix)}`;
+    if (typeof r.indexPrefix !== 'string' || !INDEX_PREFIX_RULE.pattern.test(r.indexPrefix)) return `[${i}].indexPrefix must be ${INDEX_PREFIX_RULE.describe}, got ${JSON.stringify(r.indexPrefix)}`;
     out.push({ logGroupPattern: r.logGroupPattern, indexPrefix: r.indexPrefix });
   }
   return out;
 }
-
-/** Lower case, no characters OpenSearch forbids in index names, not starting with -, _ or +. */
-export const INDEX_PREFIX = /^[a-z0-9][a-z0-9._-]{0,200}$/;

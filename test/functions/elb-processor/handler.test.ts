@@ -48,7 +48,7 @@ describe('elb-processor handler: whole files through moto S3 and the _bulk serve
     const deps: HandlerDeps = {
       config,
       s3,
-      sender: createBulkClient({ endpoint: config.endpoint, service: 'es', region: config.region, maxBulkBytes: config.chunkBytes, retry: { baseDelayMs: 5, maxDelayMs: 20 } }),
+      bulk: createBulkClient({ endpoint: config.endpoint, service: 'es', region: config.region, maxBulkBytes: config.maxBulkBytes, concurrency: config.concurrency, retry: { baseDelayMs: 5, maxDelayMs: 20 } }),
       deadLetters: createDeadLetterWriter({ bucket: DLQ, prefix: config.deadLetterPrefix, functionName: config.functionName, s3 }),
       write: (l) => summaryLines.push(l),
     };
@@ -199,20 +199,20 @@ describe('elb-processor handler: whole files through moto S3 and the _bulk serve
     expect(listed.Contents).to.have.length(1);
     const body = await (await s3.send(new GetObjectCommand({ Bucket: DLQ, Key: listed.Contents![0]!.Key! }))).Body!.transformToString();
     const entry = JSON.parse(body.trim());
-    expect(entry).to.deep.include({ kind: 'rejected-document', sourceBucket: BUCKET, sourceKey: albKey('mapping'), line: 2 });
-    expect(entry.reason).to.match(/^400: .*mapper_parsing_exception/);
+    expect(entry).to.deep.include({ kind: 'rejected-document', status: 400, source: { type: 's3', bucket: BUCKET, key: albKey('mapping'), line: 2 } });
+    expect(entry.reason).to.match(/^mapper_parsing_exception/);
     expect(JSON.parse(entry.document).client_ip).to.equal('192.168.131.39');
   });
 
-  it('streams a large file with at most MAX_CHUNKS_IN_FLIGHT bulk requests in flight (backpressure)', async () => {
+  it('streams a large file with at most BULK_CONCURRENCY bulk requests in flight (backpressure)', async () => {
     // Given 20 000 lines and a slow cluster
     const rng = makeRng(3);
     const lines: string[] = [];
     for (let i = 0; i < 20_000; i++) lines.push(albLine(rng, i));
     const obj = await put(albKey('large'), gzipSync(lines.join('\n')));
     bulk.delayResponses(20, 1_000);
-    // When it is processed in 256 KiB chunks, two in flight
-    const [summary] = await handlerWith({ CHUNK_BYTES: String(256 * 1024), MAX_CHUNKS_IN_FLIGHT: '2' })(s3Event(obj), context());
+    // When it is processed in 256 KiB requests, two in flight
+    const [summary] = await handlerWith({ MAX_BULK_BYTES: String(256 * 1024), BULK_CONCURRENCY: '2' })(s3Event(obj), context());
     // Then every line is indexed and never more than two requests were in flight
     expect(summary!.counts).to.deep.include({ lines: 20_000, parsed: 20_000, indexed: 20_000 });
     expect(bulk.peakInFlight()).to.be.at.most(2);

@@ -11,7 +11,7 @@ describe('shared env reader', () => {
     const values = [
       r.str('A'), r.str('MISSING', { default: 'd' }), r.int('N', { default: 1, min: 0, max: 100 }),
       r.int('NONE', { default: 7, min: 0, max: 9 }), r.bool('B', false), r.oneOf('E', ['es', 'aoss'] as const, 'es'),
-      r.url('U'), r.json('J', (v) => (Array.isArray(v) ? v : 'not an array'), []),
+      r.endpoint('U'), r.json('J', (v) => (Array.isArray(v) ? v : 'not an array'), []),
     ];
     // Then each is typed and trimmed, and nothing is reported
     expect(values).to.deep.equal(['x', 'd', 42, 7, true, 'aoss', 'https://h.example', [1, 2]]);
@@ -23,7 +23,7 @@ describe('shared env reader', () => {
     const r = envReader({ N: '4.5', E: 'sql', U: 'http://plain', J: '{', B: 'maybe' }, 'shipper');
     r.int('N', { default: 1, min: 0, max: 10 });
     r.oneOf('E', ['es', 'aoss'] as const, 'es');
-    r.url('U');
+    r.endpoint('U');
     r.json('J', (v) => v, null);
     r.bool('B', true);
     r.str('REQ', { required: true });
@@ -39,10 +39,19 @@ describe('shared env reader', () => {
     }
   });
 
-  it('accepts http URLs only where allowed', () => {
-    const r = envReader({ U: 'http://127.0.0.1:9200' }, 't');
-    expect(r.url('U', { allowHttp: true })).to.equal('http://127.0.0.1:9200');
-    r.done();
+  it('accepts an http endpoint only on a loopback address (the contract ENDPOINT_RULE)', () => {
+    // Given loopback http endpoints, an https one with a path prefix, and plain http to other hosts
+    const ok = { A: 'http://127.0.0.1:9200', B: 'http://localhost:9200/', C: 'http://[::1]:9200', D: 'https://search.example:8443/proxy' };
+    const r = envReader(ok, 't');
+    // When read as endpoints
+    expect(Object.keys(ok).map((k) => r.endpoint(k))).to.deep.equal(['http://127.0.0.1:9200', 'http://localhost:9200', 'http://[::1]:9200', 'https://search.example:8443/proxy']);
+    expect(() => r.done()).not.to.throw();
+    // Then any other plain-http host is refused by name
+    for (const bad of ['http://10.0.0.1:9200', 'http://127.0.0.1.evil.example', 'http://localhost.evil:80', 'ftp://x', 'https://']) {
+      const r2 = envReader({ U: bad }, 't');
+      r2.endpoint('U');
+      expect(() => r2.done(), bad).to.throw(/U must be an https:\/\/ URL/);
+    }
   });
 });
 

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { transformRecords, type TransformOptions } from '../../../functions/shipper/core/batch';
+import type { KinesisStreamRecord } from 'aws-lambda';
+import { emptyCounts, transformRecord, type PoisonRecord, type TransformOptions } from '../../../functions/shipper/core/batch';
+import type { BulkItem } from '../../../functions/shared/opensearch';
 import { decodeRecordData } from '../../../functions/shipper/core/decode';
 import { isoTimestamp, parsePlacement, renderDocument, recordSuffix } from '../../../functions/shipper/core/document';
 import { extractFields } from '../../../functions/shipper/core/extract';
@@ -8,6 +10,20 @@ import { compileExtraPatterns, createMasker } from '../../../functions/shipper/c
 import { toBatchResponse } from '../../../functions/shipper/core/response';
 import { cwlPayload, encodePayload, resetCwlIds } from '../../factories/cwl';
 import { cwlRecord, kinesisRecord } from '../../factories/kinesis';
+
+/** The handler's per-record loop, collected: every item, poison record and counter of a batch. */
+function transformRecords(records: readonly KinesisStreamRecord[], options: TransformOptions) {
+  const items: BulkItem<number>[] = [];
+  const poison: PoisonRecord[] = [];
+  const counts = emptyCounts(records.length);
+  const maskedBefore = options.masker.count;
+  records.forEach((record, r) => {
+    const reason = transformRecord(record.kinesis.data, r, options, counts, items);
+    if (reason !== undefined) poison.push({ record: r, reason });
+  });
+  counts.masked = options.masker.count - maskedBefore;
+  return { items, poison, counts };
+}
 
 describe('shipper core: decode', () => {
   it('decodes a DATA_MESSAGE and measures it', () => {

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import type { KinesisStreamEvent } from 'aws-lambda';
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { createDeadLetterWriter } from '../../../functions/shared/dead-letter';
 import { createBulkClient } from '../../../functions/shared/opensearch';
 import { loadConfig } from '../../../functions/shipper/config';
 import { createShipperHandler, type ShipperHandler } from '../../../functions/shipper/handler';
-import { handler as lambdaHandler, resetForTests } from '../../../functions/shipper/index';
+import { functionDir, loadFunction } from '../../support/load-function';
 import { cwlPayload, encodePayload, resetCwlIds } from '../../factories/cwl';
 import { cwlRecord, idOf, kinesisEvent, kinesisRecord, seqOf } from '../../factories/kinesis';
 import { lambdaContext } from '../../factories/lambda-context';
@@ -155,9 +155,11 @@ describe('shipper handler (local _bulk server + moto S3)', function () {
     expect(dl[0]!.key).to.match(/^dlq\/\d{4}\/\d{2}\/\d{2}\/logs-shipper\/req-400-rejected-document-\d+\.jsonl$/);
     expect(dl[0]!.lines).to.have.length(1);
     expect(dl[0]!.lines[0]).to.include({
-      kind: 'rejected-document', status: 400, index: 'cwl-2024.01.02', id: idOf(event, 0, 1), sequenceNumber: seqOf(event, 0),
+      kind: 'rejected-document', status: 400, index: 'cwl-2024.01.02', id: idOf(event, 0, 1),
       reason: 'mapper_parsing_exception: failed to parse field [fields.status] of type [long]', function: 'logs-shipper', requestId: 'req-400',
     });
+    expect((dl[0]!.lines[0]!.source as { sequenceNumber: string }).sequenceNumber).to.equal(seqOf(event, 0));
+    expect(dl[0]!.lines[0]!.source).to.include({ type: 'kinesis', eventSourceArn: event.Records[0]!.eventSourceARN });
     expect(JSON.parse(dl[0]!.lines[0]!.document as string)['@message']).to.equal('{"status":200}');
     expect(lastSummary()).to.include({ Rejected: 1, DeadLettered: 1, Indexed: 1 });
   });
@@ -176,7 +178,7 @@ describe('shipper handler (local _bulk server + moto S3)', function () {
     expect(bulk.documents()).to.have.length(2);
     const [dl] = await deadLetters();
     expect(dl!.key).to.contain('req-poison-poison-record');
-    expect(dl!.lines.map((l) => [l.kind, l.sequenceNumber, l.data])).to.deep.equal([
+    expect(dl!.lines.map((l) => [l.kind, (l.source as { sequenceNumber: string }).sequenceNumber, l.data])).to.deep.equal([
       ['poison-record', seqOf(event, 0), event.Records[0]!.kinesis.data],
       ['poison-record', seqOf(event, 2), event.Records[2]!.kinesis.data],
     ]);
@@ -347,14 +349,16 @@ describe('shipper handler (local _bulk server + moto S3)', function () {
     const saved = { ...process.env };
     afterEach(() => {
       process.env = { ...saved };
-      resetForTests();
     });
+    // A fresh module per case: the entry point keeps its configuration for the container's life.
+    const lambdaHandler: ShipperEntry = (event, context) => loadFunction<ShipperEntry>(functionDir('shipper'), {})(event, context);
 
     it('fails every invocation with one error naming each bad variable', async () => {
       process.env = { ...saved, OPENSEARCH_ENDPOINT: 'ftp://x', OPENSEARCH_SERVICE: 'solr', MAX_BULK_BYTES: '12', DEAD_LETTER_BUCKET: '', INDEX_RULES: '[{"logGroupPattern":""}]', AWS_REGION: 'eu-west-1' };
+      const entry = loadFunction<ShipperEntry>(functionDir('shipper'), {});
       for (let i = 0; i < 2; i++) {
         try {
-          await lambdaHandler(kinesisEvent([]), lambdaContext());
+          await entry(kinesisEvent([]), lambdaContext());
           expect.fail('should throw');
         } catch (err) {
           const msg = (err as Error).message;
@@ -393,6 +397,8 @@ describe('shipper handler (local _bulk server + moto S3)', function () {
 });
 
 // Keep the payload factory honest about the subscription message shape used above.
+type ShipperEntry = (event: KinesisStreamEvent, context: Context) => Promise<KinesisStreamBatchResponse>;
+
 describe('factories', () => {
   it('build CloudWatch Logs payloads and Kinesis events that round-trip', () => {
     resetCwlIds();

@@ -99,7 +99,7 @@ describe('LogPipeline: bring-your-own and optional features', () => {
 
   describe('alarms off', () => {
     it('creates no alarm', () => {
-      const tf = synthPipeline({ alarms: false });
+      const tf = synthPipeline({ alarms: { enabled: false } });
       expect(resourcesOf(tf, 'aws_cloudwatch_metric_alarm')).to.deep.equal({});
     });
   });

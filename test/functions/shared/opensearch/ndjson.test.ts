@@ -1,26 +1,13 @@
 import { expect } from 'chai';
 import {
-  actionLine, buildBulkBody, chunkBySize, classifyItemStatus, classifyRequestStatus, cutUtf8, fullJitterDelay,
-  itemBytes, parseBulkResponse, truncateDocument,
+  actionLine, classifyItemStatus, classifyRequestStatus, cutUtf8, fullJitterDelay, parseBulkResponse, truncateDocument,
 } from '../../../../functions/shared/opensearch';
 
-describe('bulk body building (pure)', () => {
+describe('bulk action lines (pure)', () => {
   it('renders action lines for create with id and index without id, escaping odd names', () => {
     expect(actionLine({ action: 'create', index: 'cwl-2024.01.02', id: '3627' })).to.equal('{"create":{"_index":"cwl-2024.01.02","_id":"3627"}}\n');
     expect(actionLine({ action: 'index', index: 'logs' })).to.equal('{"index":{"_index":"logs"}}\n');
     expect(actionLine({ action: 'create', index: 'a', id: 'q"\\' })).to.equal('{"create":{"_index":"a","_id":"q\\"\\\\"}}\n');
-  });
-
-  it('builds NDJSON ending in a newline and measures bytes in UTF-8', () => {
-    const items = [{ action: 'create' as const, index: 'i', id: '1', source: '{"m":"é"}' }];
-    const body = buildBulkBody(items);
-    expect(body).to.equal('{"create":{"_index":"i","_id":"1"}}\n{"m":"é"}\n');
-    expect(itemBytes(items[0]!)).to.equal(Buffer.byteLength(body));
-  });
-
-  it('chunks by size without exceeding the cap, an oversize item alone', () => {
-    expect(chunkBySize(['a', 'b', 'c', 'd', 'e'], [4, 4, 4, 20, 1], 10)).to.deep.equal([['a', 'b'], ['c'], ['d'], ['e']]);
-    expect(chunkBySize([], [], 10)).to.deep.equal([]);
   });
 });
 

@@ -1,0 +1,107 @@
+/**
+ * Request bodies as bytes: items are encoded into a buffer as they are added (action line,
+ * source, newline), so a large batch never holds tens of thousands of strings while it is sent.
+ * A `Chunk` is one request body; each `Slot` records where one item sits in it, so failed items
+ * can be copied into a smaller body for a retry without re-encoding. Pure memory management, no I/O.
+ */
+import { actionLine } from './ndjson';
+
+const NEWLINE = 10;
+
+/** One item inside an encoded body. */
+export interface Slot<R> {
+  ref: R;
+  index: string;
+  id: string | undefined;
+  action: 'create' | 'index';
+  start: number;
+  sourceStart: number;
+  end: number;
+  /** The caller's source when it was truncated (failures report the original). */
+  original: string | undefined;
+  lastStatus: number;
+  lastError: string;
+}
+
+export interface Chunk<R> {
+  buf: Buffer;
+  used: number;
+  slots: Slot<R>[];
+}
+
+export function newChunk<R>(bytes: number): Chunk<R> {
+  return { buf: Buffer.allocUnsafe(bytes), used: 0, slots: [] };
+}
+
+/** Copies the given slots' bytes into a new chunk (retries send only what failed). */
+export function subChunk<R>(from: Chunk<R>, slots: Slot<R>[]): Chunk<R> {
+  let size = 0;
+  for (const s of slots) size += s.end - s.start;
+  const out = newChunk<R>(size);
+  for (const s of slots) {
+    const len = s.end - s.start;
+    const shift = out.used - s.start;
+    from.buf.copy(out.buf, out.used, s.start, s.end);
+    s.start += shift;
+    s.sourceStart += shift;
+    s.end += shift;
+    out.used += len;
+    out.slots.push(s);
+  }
+  return out;
+}
+
+/** The item's source as text (failures report it). */
+export function sourceOf<R>(chunk: Chunk<R>, s: Slot<R>): string {
+  return chunk.buf.toString('utf8', s.sourceStart, s.end - 1);
+}
+
+/** Appends `line` + `source` + newline at `chunk.used` (the caller reserved the room); returns the slot. */
+export function appendItem<R>(
+  chunk: Chunk<R>,
+  item: { ref: R; index: string; id?: string | undefined; action: 'create' | 'index' },
+  line: string,
+  source: string,
+  original: string | undefined,
+): Slot<R> {
+  const buf = chunk.buf;
+  const start = chunk.used;
+  let at = start + buf.write(line, start, 'utf8');
+  const sourceStart = at;
+  at += buf.write(source, at, 'utf8');
+  buf[at++] = NEWLINE;
+  chunk.used = at;
+  const slot: Slot<R> = { ref: item.ref, index: item.index, id: item.id, action: item.action, start, sourceStart, end: at, original, lastStatus: 0, lastError: '' };
+  chunk.slots.push(slot);
+  return slot;
+}
+
+/** A chunk holding one slot re-encoded with a new source (a document cut down after a 413). */
+export function reencodeOne<R>(s: Slot<R>, source: string): Chunk<R> {
+  const line = actionLine(s);
+  const chunk = newChunk<R>(Buffer.byteLength(line) + Buffer.byteLength(source) + 1);
+  const slot = appendItem(chunk, s, line, source, s.original);
+  // Keep the caller's slot object (it carries the attempt's status and error).
+  Object.assign(s, { start: slot.start, sourceStart: slot.sourceStart, end: slot.end });
+  chunk.slots[0] = s;
+  return chunk;
+}
+
+/**
+ * Full-size body buffers, reused across requests and invocations (at most `keep` kept): no 5 MiB
+ * allocation and first-touch page faults per request. Smaller buffers are not pooled.
+ */
+export interface BufferPool {
+  take(bytes: number): Buffer;
+  give(buf: Buffer): void;
+}
+
+export function createBufferPool(fullBytes: number, keep: number): BufferPool {
+  const pool: Buffer[] = [];
+  return {
+    take: (bytes) => (bytes === fullBytes && pool.length > 0 ? pool.pop()! : Buffer.allocUnsafe(bytes)),
+    give: (buf) => {
+      if (buf.length === fullBytes && pool.length <= keep) pool.push(buf);
+    },
+  };
+}

@@ -1,0 +1,143 @@
+import * as ts from 'typescript';
+import { Found, SourceIndex, docOf, nameOf, oneLine } from './source';
+
+/** One row of an inputs table: a prop, or a field of a nested option (`stream.mode`, `rules[].prefix`). */
+export interface InputRow {
+  readonly name: string;
+  readonly type: string;
+  readonly required: boolean;
+  /** The `@default` tag as written, when there is one. */
+  readonly default?: string;
+  readonly description: string;
+}
+
+/** Nesting levels expanded below a prop (`a.b.c.d` at most); deeper options are shown by type name. */
+export const MAX_DEPTH = 4;
+
+export interface Problem {
+  readonly file: string;
+  readonly message: string;
+}
+
+/**
+ * Rows for every property of a props interface, in declaration order (inherited ones first),
+ * each followed by the fields of the project interfaces or object literals its type holds.
+ */
+export function inputRows(index: SourceIndex, props: Found<ts.InterfaceDeclaration>, problems: Problem[] = []): InputRow[] {
+  const rows: InputRow[] = [];
+  const visit = (members: Found<ts.PropertySignature>[], prefix: string, depth: number, path: ReadonlySet<ts.Node>): void => {
+    for (const { node: m, file } of members) {
+      const name = `${prefix}${nameOf(m.name) ?? m.name.getText(file)}`;
+      const doc = docOf(m);
+      const deprecated = doc.tags.get('deprecated');
+      const description = [deprecated !== undefined ? `Deprecated${deprecated ? `: ${deprecated}` : '.'}` : '', doc.summary].filter(Boolean).join(' ');
+      rows.push({
+        name,
+        type: m.type ? printType(index, m.type, file) : 'any',
+        required: !m.questionToken,
+        default: doc.tags.get('default') ?? doc.tags.get('defaultValue'),
+        description,
+      });
+      if (!m.type || depth >= MAX_DEPTH) continue;
+      for (const nested of objectShapes(index, m.type, file, '', problems)) {
+        if (path.has(nested.key)) continue; // a recursive option type: stop at its name
+        visit(nested.members, `${name}${nested.suffix}.`, depth + 1, new Set([...path, nested.key]));
+      }
+    }
+  };
+  visit(membersOf(index, props, problems), '', 1, new Set([props.node]));
+  return rows;
+}
+
+/** Property signatures of an interface, inherited ones (from project interfaces) first. */
+function membersOf(index: SourceIndex, decl: Found<ts.InterfaceDeclaration>, problems: Problem[], seen = new Set<ts.Node>()): Found<ts.PropertySignature>[] {
+  if (seen.has(decl.node)) return [];
+  seen.add(decl.node);
+  const inherited: Found<ts.PropertySignature>[] = [];
+  for (const clause of decl.node.heritageClauses ?? []) {
+    for (const base of clause.types) {
+      const name = ts.isIdentifier(base.expression) ? base.expression.text : undefined;
+      const found = name ? index.lookup(name, decl.file) : undefined;
+      if (found && ts.isInterfaceDeclaration(found.node)) {
+        inherited.push(...membersOf(index, found as Found<ts.InterfaceDeclaration>, problems, seen));
+      } else {
+        problems.push({ file: decl.file.fileName, message: `${decl.node.name.text} extends ${base.getText(decl.file)}: not a project interface, its members are not listed` });
+      }
+    }
+  }
+  const own = decl.node.members.filter(ts.isPropertySignature).map((node) => ({ node, file: decl.file }));
+  const names = new Set(own.map((m) => nameOf(m.node.name)));
+  return [...inherited.filter((m) => !names.has(nameOf(m.node.name))), ...own];
+}
+
+interface Shape {
+  /** `[]` when the option is an array of this shape. */
+  readonly suffix: string;
+  readonly key: ts.Node;
+  readonly members: Found<ts.PropertySignature>[];
+}
+
+/** The object shapes a type holds: a project interface, an object literal, their arrays and unions. */
+function objectShapes(index: SourceIndex, type: ts.TypeNode, file: ts.SourceFile, suffix: string, problems: Problem[], hops = 0): Shape[] {
+  const again = (t: ts.TypeNode, f: ts.SourceFile, s: string) => objectShapes(index, t, f, s, problems, hops + 1);
+  if (hops > 8) return [];
+  if (ts.isParenthesizedTypeNode(type)) return again(type.type, file, suffix);
+  if (ts.isTypeOperatorNode(type) && type.operator === ts.SyntaxKind.ReadonlyKeyword) return again(type.type, file, suffix);
+  if (ts.isArrayTypeNode(type)) return again(type.elementType, file, `${suffix}[]`);
+  if (ts.isUnionTypeNode(type)) return type.types.flatMap((t) => again(t, file, suffix));
+  if (ts.isTypeLiteralNode(type)) {
+    return [{ suffix, key: type, members: type.members.filter(ts.isPropertySignature).map((node) => ({ node, file })) }];
+  }
+  if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName)) {
+    const name = type.typeName.text;
+    const args = type.typeArguments ?? [];
+    if ((name === 'Array' || name === 'ReadonlyArray') && args.length === 1) return again(args[0], file, `${suffix}[]`);
+    if ((name === 'Readonly' || name === 'Required' || name === 'Partial') && args.length === 1) return again(args[0], file, suffix);
+    const found = index.lookup(name, file);
+    if (found && ts.isInterfaceDeclaration(found.node)) {
+      return [{ suffix, key: found.node, members: membersOf(index, found as Found<ts.InterfaceDeclaration>, problems) }];
+    }
+    if (found && ts.isTypeAliasDeclaration(found.node)) return again(found.node.type, found.file, suffix);
+  }
+  return [];
+}
+
+/**
+ * A type as a reader wants it: `'es' | 'aoss'`, `string[]`, `Record<string, string>`,
+ * `{ arn, url, kmsKeyArn? }` for object literals, aliases of literal unions expanded, project
+ * interfaces by name (their fields get rows of their own), `readonly` dropped.
+ */
+export function printType(index: SourceIndex, type: ts.TypeNode, file: ts.SourceFile, hops = 0): string {
+  const again = (t: ts.TypeNode, f = file) => printType(index, t, f, hops + 1);
+  if (hops > 8) return oneLine(type.getText(file));
+  if (ts.isParenthesizedTypeNode(type)) return `(${again(type.type)})`;
+  if (ts.isTypeOperatorNode(type) && type.operator === ts.SyntaxKind.ReadonlyKeyword) return again(type.type);
+  if (ts.isUnionTypeNode(type)) return type.types.map((t) => again(t)).join(' | ');
+  if (ts.isIntersectionTypeNode(type)) return type.types.map((t) => again(t)).join(' & ');
+  if (ts.isArrayTypeNode(type)) {
+    const element = again(type.elementType);
+    return ts.isUnionTypeNode(type.elementType) || ts.isFunctionTypeNode(type.elementType) ? `(${element})[]` : `${element}[]`;
+  }
+  if (ts.isLiteralTypeNode(type)) {
+    return ts.isStringLiteral(type.literal) ? `'${type.literal.text.replace(/'/g, "\\'")}'` : type.literal.getText(file);
+  }
+  if (ts.isTypeLiteralNode(type)) {
+    const fields = type.members.map((m) => `${nameOf(m.name) ?? m.name?.getText(file) ?? '…'}${m.questionToken ? '?' : ''}`);
+    return fields.length ? `{ ${fields.join(', ')} }` : '{}';
+  }
+  if (ts.isTypeReferenceNode(type)) {
+    const name = type.typeName.getText(file);
+    const args = type.typeArguments?.map((t) => again(t)) ?? [];
+    if (args.length === 0 && ts.isIdentifier(type.typeName)) {
+      const found = index.lookup(name, file);
+      if (found && ts.isTypeAliasDeclaration(found.node) && isLiteralUnion(found.node.type)) return again(found.node.type, found.file);
+    }
+    return args.length ? `${name}<${args.join(', ')}>` : name;
+  }
+  return oneLine(type.getText(file));
+}
+
+/** `'a' | 'b' | 3`: an alias a reader should see spelled out rather than by name. */
+function isLiteralUnion(type: ts.TypeNode): boolean {
+  return ts.isUnionTypeNode(type) && type.types.every((t) => ts.isLiteralTypeNode(t));
+}

@@ -74,7 +74,7 @@ export function generateReadme(root: string, moduleDir: string, index = new Sour
     }
     if (what === 'outputs' && subject.cls) {
       const source = `\`${subject.name}\` (${rel(subject.cls.file.fileName)} and the functions it calls)`;
-      return block(kind, source, outputsTable(subject.name, outputRows(index, subject.cls), propertyRows(index, subject.cls)));
+      return block(kind, source, outputsTable(subject.name, outputRows(index, subject.cls, problems), propertyRows(index, subject.cls)));
     }
     errors.push(`${rel(readmePath)}: marker "${kind}": ${['inputs', 'defaults', 'outputs'].includes(what) ? `${subject.name} has no ${what === 'outputs' ? 'construct class' : 'props interface'}` : `unknown kind "${what}" (inputs, defaults, outputs)`}`);
     return undefined;

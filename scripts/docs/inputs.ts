@@ -25,7 +25,7 @@ export interface Problem {
  */
 export function inputRows(index: SourceIndex, props: Found<ts.InterfaceDeclaration>, problems: Problem[] = []): InputRow[] {
   const rows: InputRow[] = [];
-  const visit = (members: Found<ts.PropertySignature>[], prefix: string, depth: number, path: ReadonlySet<ts.Node>): void => {
+  const visit = (members: Found<ts.PropertySignature>[], prefix: string, depth: number, path: ReadonlySet<ts.Node>, partial = false): void => {
     for (const { node: m, file } of members) {
       const name = `${prefix}${nameOf(m.name) ?? m.name.getText(file)}`;
       const doc = docOf(m);
@@ -34,14 +34,14 @@ export function inputRows(index: SourceIndex, props: Found<ts.InterfaceDeclarati
       rows.push({
         name,
         type: m.type ? printType(index, m.type, file) : 'any',
-        required: !m.questionToken,
+        required: !m.questionToken && !partial,
         default: doc.tags.get('default') ?? doc.tags.get('defaultValue'),
         description,
       });
       if (!m.type || depth >= MAX_DEPTH) continue;
       for (const nested of objectShapes(index, m.type, file, '', problems)) {
         if (path.has(nested.key)) continue; // a recursive option type: stop at its name
-        visit(nested.members, `${name}${nested.suffix}.`, depth + 1, new Set([...path, nested.key]));
+        visit(nested.members, `${name}${nested.suffix}.`, depth + 1, new Set([...path, nested.key]), nested.partial);
       }
     }
   };
@@ -56,8 +56,7 @@ function membersOf(index: SourceIndex, decl: Found<ts.InterfaceDeclaration>, pro
   const inherited: Found<ts.PropertySignature>[] = [];
   for (const clause of decl.node.heritageClauses ?? []) {
     for (const base of clause.types) {
-      const name = ts.isIdentifier(base.expression) ? base.expression.text : undefined;
-      const found = name ? index.lookup(name, decl.file) : undefined;
+      const found = index.lookupEntity(base.expression, decl.file);
       if (found && ts.isInterfaceDeclaration(found.node)) {
         inherited.push(...membersOf(index, found as Found<ts.InterfaceDeclaration>, problems, seen));
       } else {
@@ -75,6 +74,14 @@ interface Shape {
   readonly suffix: string;
   readonly key: ts.Node;
   readonly members: Found<ts.PropertySignature>[];
+  /** Held as `Partial<…>`: every field optional. */
+  readonly partial?: boolean;
+}
+
+/** `'a' | 'b'` → ['a', 'b'] (the keys of an Omit or Pick). */
+function literalStrings(type: ts.TypeNode): string[] {
+  if (ts.isUnionTypeNode(type)) return type.types.flatMap(literalStrings);
+  return ts.isLiteralTypeNode(type) && ts.isStringLiteral(type.literal) ? [type.literal.text] : [];
 }
 
 /** The object shapes a type holds: a project interface, an object literal, their arrays and unions. */
@@ -88,12 +95,18 @@ function objectShapes(index: SourceIndex, type: ts.TypeNode, file: ts.SourceFile
   if (ts.isTypeLiteralNode(type)) {
     return [{ suffix, key: type, members: type.members.filter(ts.isPropertySignature).map((node) => ({ node, file })) }];
   }
-  if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName)) {
-    const name = type.typeName.text;
+  if (ts.isTypeReferenceNode(type)) {
+    const name = type.typeName.getText(file);
     const args = type.typeArguments ?? [];
     if ((name === 'Array' || name === 'ReadonlyArray') && args.length === 1) return again(args[0], file, `${suffix}[]`);
-    if ((name === 'Readonly' || name === 'Required' || name === 'Partial') && args.length === 1) return again(args[0], file, suffix);
-    const found = index.lookup(name, file);
+    if ((name === 'Readonly' || name === 'Required') && args.length === 1) return again(args[0], file, suffix);
+    if (name === 'Partial' && args.length === 1) return again(args[0], file, suffix).map((s) => ({ ...s, partial: true }));
+    if ((name === 'Omit' || name === 'Pick') && args.length === 2) {
+      const keys = new Set(literalStrings(args[1]));
+      const keep = (m: Found<ts.PropertySignature>) => keys.has(nameOf(m.node.name) ?? '') === (name === 'Pick');
+      return again(args[0], file, suffix).map((s) => ({ ...s, key: type, members: s.members.filter(keep) }));
+    }
+    const found = index.lookupEntity(type.typeName, file);
     if (found && ts.isInterfaceDeclaration(found.node)) {
       return [{ suffix, key: found.node, members: membersOf(index, found as Found<ts.InterfaceDeclaration>, problems) }];
     }
@@ -104,8 +117,8 @@ function objectShapes(index: SourceIndex, type: ts.TypeNode, file: ts.SourceFile
 
 /**
  * A type as a reader wants it: `'es' | 'aoss'`, `string[]`, `Record<string, string>`,
- * `{ arn, url, kmsKeyArn? }` for object literals, aliases of literal unions expanded, project
- * interfaces by name (their fields get rows of their own), `readonly` dropped.
+ * `{ arn, url, kmsKeyArn? }` for object literals, aliases spelled out unless they name an object
+ * type, project interfaces by name (their fields get rows of their own), `readonly` dropped.
  */
 export function printType(index: SourceIndex, type: ts.TypeNode, file: ts.SourceFile, hops = 0): string {
   const again = (t: ts.TypeNode, f = file) => printType(index, t, f, hops + 1);
@@ -128,16 +141,16 @@ export function printType(index: SourceIndex, type: ts.TypeNode, file: ts.Source
   if (ts.isTypeReferenceNode(type)) {
     const name = type.typeName.getText(file);
     const args = type.typeArguments?.map((t) => again(t)) ?? [];
-    if (args.length === 0 && ts.isIdentifier(type.typeName)) {
-      const found = index.lookup(name, file);
-      if (found && ts.isTypeAliasDeclaration(found.node) && isLiteralUnion(found.node.type)) return again(found.node.type, found.file);
+    if (args.length === 0) {
+      // An alias of an object type keeps its name (its fields get rows); other aliases are spelled out.
+      const found = index.lookupEntity(type.typeName, file);
+      if (found && ts.isTypeAliasDeclaration(found.node) && !found.node.typeParameters && !isObjectType(found.node.type)) return again(found.node.type, found.file);
     }
     return args.length ? `${name}<${args.join(', ')}>` : name;
   }
   return oneLine(type.getText(file));
 }
 
-/** `'a' | 'b' | 3`: an alias a reader should see spelled out rather than by name. */
-function isLiteralUnion(type: ts.TypeNode): boolean {
-  return ts.isUnionTypeNode(type) && type.types.every((t) => ts.isLiteralTypeNode(t));
+function isObjectType(type: ts.TypeNode): boolean {
+  return ts.isTypeLiteralNode(type) || ts.isIntersectionTypeNode(type) || ts.isMappedTypeNode(type);
 }

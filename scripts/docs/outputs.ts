@@ -1,5 +1,5 @@
 import * as ts from 'typescript';
-import { printType } from './inputs';
+import { Problem, printType } from './inputs';
 import { Found, FunctionLike, SourceIndex, docOf, nameOf, oneLine } from './source';
 
 /** A `TerraformOutput` a construct creates. */
@@ -24,12 +24,15 @@ export interface PropertyRow {
  * whose parameters carry the id, value or description (`output('stream_arn', this.streamArn, '…')`).
  * Sub-constructs (`new X(...)`) are not followed: their outputs would carry their own path.
  */
-export function outputRows(index: SourceIndex, cls: Found<ts.ClassDeclaration>): OutputRow[] {
+export function outputRows(index: SourceIndex, cls: Found<ts.ClassDeclaration>, problems: Problem[] = []): OutputRow[] {
   const bodies = reachableBodies(index, cls);
   const publicNames = new Set(propertyRows(index, cls).map((p) => p.name));
   const rowOf = (id: ts.Node | undefined, value: ts.Node | undefined, description: ts.Node | undefined, file: ts.SourceFile): OutputRow | undefined => {
     if (!id) return undefined;
-    const property = value && thisPath(value);
+    if (!ts.isStringLiteral(id) && !ts.isNoSubstitutionTemplateLiteral(id)) {
+      problems.push({ file: file.fileName, message: `${cls.node.name?.text}: output id \`${oneLine(id.getText(file))}\` is not a string literal; the table shows it as written` });
+    }
+    const property = value && constructPath(value, cls.node.name?.text);
     const reachable = property !== undefined && publicNames.has(property.split('.')[0]);
     return { id: textOf(id, file), ...(reachable ? { property } : {}), description: description ? textOf(description, file) : '' };
   };
@@ -95,15 +98,26 @@ function textOf(node: ts.Node, file: ts.SourceFile): string {
   return oneLine(node.getText(file));
 }
 
-/** `this.shipper.role.arn` → `shipper.role.arn`; anything else → undefined. */
-function thisPath(node: ts.Node): string | undefined {
+/**
+ * `this.shipper.role.arn` → `shipper.role.arn`, also as `scope.shipper.role.arn` in a function
+ * taking the construct as `scope: <Class>`; anything else → undefined.
+ */
+function constructPath(node: ts.Node, className: string | undefined): string | undefined {
   const parts: string[] = [];
   let n: ts.Node = node;
   while (ts.isPropertyAccessExpression(n) || ts.isNonNullExpression(n)) {
     if (ts.isPropertyAccessExpression(n)) parts.unshift(n.name.text);
     n = n.expression;
   }
-  return n.kind === ts.SyntaxKind.ThisKeyword && parts.length ? parts.join('.') : undefined;
+  if (!parts.length) return undefined;
+  if (n.kind === ts.SyntaxKind.ThisKeyword) return parts.join('.');
+  const root = n;
+  if (!ts.isIdentifier(root) || !className) return undefined;
+  for (let fn = enclosingFunction(root); fn; fn = enclosingFunction(fn)) {
+    const param = fn.parameters.find((p) => nameOf(p.name) === root.text);
+    if (param) return param.type && ts.isTypeReferenceNode(param.type) && param.type.typeName.getText() === className ? parts.join('.') : undefined;
+  }
+  return undefined;
 }
 
 function isTerraformOutput(n: ts.Node): n is ts.NewExpression {

@@ -56,6 +56,21 @@ export class SourceIndex {
     return undefined;
   }
 
+  /** The declaration a type name (`Options`, or `common.Options` through `import * as common`) refers to in `file`. */
+  lookupEntity(name: ts.EntityName | ts.Expression, file: ts.SourceFile): Found<TypeDeclaration | ts.FunctionDeclaration | ts.VariableDeclaration> | undefined {
+    if (ts.isIdentifier(name)) return this.lookup(name.text, file);
+    const [left, right] = ts.isQualifiedName(name) ? [name.left, name.right] : ts.isPropertyAccessExpression(name) ? [name.expression, name.name] : [];
+    if (!left || !right || !ts.isIdentifier(left) || !ts.isIdentifier(right)) return undefined;
+    for (const st of file.statements) {
+      if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+      const bindings = st.importClause?.namedBindings;
+      if (!bindings || !ts.isNamespaceImport(bindings) || bindings.name.text !== left.text) continue;
+      const target = this.resolveModule(file, st.moduleSpecifier.text);
+      return target && this.lookupExport(right.text, target);
+    }
+    return undefined;
+  }
+
   /** The declaration a module exports as `name`, following re-exports. */
   lookupExport(name: string, file: ts.SourceFile, seen = new Set<string>()): Found<TypeDeclaration | ts.FunctionDeclaration | ts.VariableDeclaration> | undefined {
     if (seen.has(file.fileName)) return undefined;

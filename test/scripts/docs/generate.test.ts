@@ -36,7 +36,8 @@ function capture(): { out: string[]; err: string[]; log: { out: (l: string) => v
 describe('docs generator (scripts/docs)', () => {
   it('renders the inputs table of a props interface from its TSDoc, nested options expanded across files', () => {
     // Given DemoProps: an inherited prop, options from modules/common, an array of interfaces,
-    // an alias of literals, an object-or-false union, a deprecated prop and a recursive type
+    // an alias of literals, an object-or-false union, a deprecated prop, a recursive type,
+    // an alias through a namespace import and a Partial<Omit<…>>
     const index = new SourceIndex();
     const props = declaration<ts.InterfaceDeclaration>(index, join(DEMO, 'props.ts'), 'DemoProps');
     // When its inputs table is rendered
@@ -62,6 +63,9 @@ describe('docs generator (scripts/docs)', () => {
         '| `tree` | `TreeNode` | – |  |',
         '| `tree.label` | `string` | – |  |',
         '| `tree.child` | `TreeNode` | – |  |',
+        '| `conditions` | `Record<string, string[]>` | – | Conditions, through a namespace import. |',
+        "| `fallback` | `Partial<Omit<common.TargetOptions, 'service'>>` | – | A target with every field optional and one left out. |",
+        '| `fallback.endpoint` | `string` | – | HTTPS endpoint, e.g. `https://search-x`. |',
       ].join('\n'),
     );
   });
@@ -88,7 +92,8 @@ describe('docs generator (scripts/docs)', () => {
     const cls = declaration<ts.ClassDeclaration>(index, join(DEMO, 'index.ts'), 'Demo');
     // When its outputs table is rendered
     const table = outputsTable('Demo', outputRows(index, cls), propertyRows(index, cls));
-    // Then each output appears once in source order, with the public property it mirrors, and private members stay out
+    // Then each output appears once in source order, with the public property it mirrors (also as
+    // `scope.x` in a function taking the construct), and private members stay out
     expect(table).to.equal(
       [
         '| Terraform output | Property | Description |',
@@ -96,7 +101,7 @@ describe('docs generator (scripts/docs)', () => {
         '| `<id>_stream_arn` | `streamArn` | Stream \\| ARN |',
         '| `<id>_name` | – | The name |',
         '| `<id>_kms_key_arn` | `kmsKeyArn` | Key of everything |',
-        '| `<id>_topic_arn` | – | Alarm topic |',
+        '| `<id>_topic_arn` | `topicArn` | Alarm topic |',
         '',
         'Properties of `Demo`:',
         '',
@@ -202,6 +207,22 @@ describe('docs generator (scripts/docs)', () => {
       const run = capture();
       expect(runDocs({ root, check: false, ...run.log })).to.equal(1);
       expect(run.err[0]).to.equal('docs: modules/demo/README.md: marker "inputs Nothing": Nothing is not a class or interface exported by modules/demo/index.ts');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('warns about an output whose id is not a string literal, and still lists it', () => {
+    const root = scratchProject();
+    try {
+      // Given a construct creating outputs in a loop
+      const file = join(root, 'modules/demo/outputs.ts');
+      writeFileSync(file, readFileSync(file, 'utf8').replace("new TerraformOutput(scope, 'topic_arn'", "for (const oid of ['topic_arn']) new TerraformOutput(scope, oid"));
+      // When the README is generated
+      const { generated, problems } = generateReadme(root, join(root, 'modules/demo'));
+      // Then the output is listed as written and the generator says why
+      expect(generated).to.include('| `<id>_oid` | `topicArn` | Alarm topic |');
+      expect(problems.map((p) => p.message)).to.deep.equal(['Demo: output id `oid` is not a string literal; the table shows it as written']);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

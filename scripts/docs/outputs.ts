@@ -185,8 +185,8 @@ function reachableBodies(index: SourceIndex, cls: Found<ts.ClassDeclaration>): F
   for (let i = 0; i < bodies.length; i++) {
     const { node, file } = bodies[i];
     walk(node, (n) => {
-      if (!ts.isCallExpression(n) || !ts.isIdentifier(n.expression)) return;
-      const found = index.lookup(n.expression.text, file);
+      if (!ts.isCallExpression(n) || !(ts.isIdentifier(n.expression) || ts.isPropertyAccessExpression(n.expression))) return;
+      const found = index.lookupEntity(n.expression, file);
       const target = found && (ts.isFunctionDeclaration(found.node) ? found.node : ts.isVariableDeclaration(found.node) ? found.node.initializer : undefined);
       if (!found || !target || seen.has(target) || !(ts.isFunctionDeclaration(target) || ts.isArrowFunction(target) || ts.isFunctionExpression(target))) return;
       seen.add(target);

@@ -20,11 +20,15 @@ function declaration<N extends ts.Node>(index: SourceIndex, file: string, name: 
   return found as unknown as Found<N>;
 }
 
-/** A scratch copy of the fixture project, removed after the test. */
-function scratchProject(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'docs-generator-'));
-  cpSync(FIXTURE, dir, { recursive: true });
-  return dir;
+/** Runs `test` on a scratch copy of the fixture project, removed afterwards. */
+function inScratchProject(test: (root: string) => void): void {
+  const root = mkdtempSync(join(tmpdir(), 'docs-generator-'));
+  try {
+    cpSync(FIXTURE, root, { recursive: true });
+    test(root);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 }
 
 function capture(): { out: string[]; err: string[]; log: { out: (l: string) => void; err: (l: string) => void } } {
@@ -139,8 +143,7 @@ describe('docs generator (scripts/docs)', () => {
   });
 
   it('--check fails naming a stale README and passes after generation', () => {
-    const root = scratchProject();
-    try {
+    inScratchProject((root) => {
       // Given a module README that was never generated
       const first = capture();
       // When the check runs, Then it fails and names the README
@@ -162,14 +165,11 @@ describe('docs generator (scripts/docs)', () => {
       const third = capture();
       expect(runDocs({ root, check: true, ...third.log })).to.equal(1);
       expect(third.err).to.deep.equal(['docs: modules/demo/README.md is stale: run `npm run docs` and commit the result']);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+    });
   });
 
   it('exits non-zero from the command line when a README is stale', () => {
-    const root = scratchProject();
-    try {
+    inScratchProject((root) => {
       // Given a stale README, When `generate.ts --check` runs as CI runs it
       const run = (...args: string[]) =>
         spawnSync(process.execPath, ['--require', 'tsx/cjs', join(PROJECT, 'scripts/docs/generate.ts'), ...args, '--root', root], { cwd: PROJECT, encoding: 'utf8' });
@@ -180,14 +180,11 @@ describe('docs generator (scripts/docs)', () => {
       expect(run().status).to.equal(0);
       const current = run('--check');
       expect(current.status, current.stderr).to.equal(0);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+    });
   });
 
   it('renders named and defaults markers, and fails on a marker naming nothing', () => {
-    const root = scratchProject();
-    try {
+    inScratchProject((root) => {
       // Given a README asking for the defaults of the module's construct and the inputs of an interface by name
       const readme = join(root, 'modules/demo/README.md');
       const markers = (kind: string) => `<!-- BEGIN GENERATED: ${kind} -->\n<!-- END GENERATED: ${kind} -->`;
@@ -207,14 +204,11 @@ describe('docs generator (scripts/docs)', () => {
       const run = capture();
       expect(runDocs({ root, check: false, ...run.log })).to.equal(1);
       expect(run.err[0]).to.equal('docs: modules/demo/README.md: marker "inputs Nothing": Nothing is not a class or interface exported by modules/demo/index.ts');
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+    });
   });
 
   it('warns about an output whose id is not a string literal, and still lists it', () => {
-    const root = scratchProject();
-    try {
+    inScratchProject((root) => {
       // Given a construct creating outputs in a loop
       const file = join(root, 'modules/demo/outputs.ts');
       writeFileSync(file, readFileSync(file, 'utf8').replace("new TerraformOutput(scope, 'topic_arn'", "for (const oid of ['topic_arn']) new TerraformOutput(scope, oid"));
@@ -223,9 +217,7 @@ describe('docs generator (scripts/docs)', () => {
       // Then the output is listed as written and the generator says why
       expect(generated).to.include('| `<id>_oid` | `topicArn` | Alarm topic |');
       expect(problems.map((p) => p.message)).to.deep.equal(['Demo: output id `oid` is not a string literal; the table shows it as written']);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+    });
   });
 
   it('escapes table cells and formats defaults', () => {
@@ -249,15 +241,12 @@ describe('docs generator (scripts/docs)', () => {
 
   it('reads no README outside modules/<name>/ and skips module folders without one', () => {
     // Given a project whose modules/common has no README
-    const root = scratchProject();
-    try {
+    inScratchProject((root) => {
       mkdirSync(join(root, 'modules/empty'));
       const run = capture();
       // When the docs are generated, Then only modules/demo is written
       expect(runDocs({ root, check: false, ...run.log })).to.equal(0);
       expect(run.out).to.deep.equal(['docs: modules/demo/README.md updated']);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+    });
   });
 });

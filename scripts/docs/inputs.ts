@@ -112,6 +112,13 @@ function objectShapes(index: SourceIndex, type: ts.TypeNode, file: ts.SourceFile
     }
     if (found && ts.isTypeAliasDeclaration(found.node)) return again(found.node.type, found.file, suffix);
   }
+  if (ts.isImportTypeNode(type)) {
+    const found = index.lookupImportType(type, file);
+    if (found && ts.isInterfaceDeclaration(found.node)) {
+      return [{ suffix, key: found.node, members: membersOf(index, found as Found<ts.InterfaceDeclaration>, problems) }];
+    }
+    if (found && ts.isTypeAliasDeclaration(found.node)) return again(found.node.type, found.file, suffix);
+  }
   return [];
 }
 
@@ -138,15 +145,15 @@ export function printType(index: SourceIndex, type: ts.TypeNode, file: ts.Source
     const fields = type.members.map((m) => `${nameOf(m.name) ?? m.name?.getText(file) ?? '…'}${m.questionToken ? '?' : ''}`);
     return fields.length ? `{ ${fields.join(', ')} }` : '{}';
   }
-  if (ts.isTypeReferenceNode(type)) {
-    const name = type.typeName.getText(file);
+  const reference = ts.isTypeReferenceNode(type) ? type.typeName : ts.isImportTypeNode(type) ? type.qualifier : undefined;
+  if (reference && (ts.isTypeReferenceNode(type) || ts.isImportTypeNode(type))) {
+    const name = reference.getText(file);
     const args = type.typeArguments?.map((t) => again(t)) ?? [];
-    if (args.length === 0) {
-      // An alias of an object type keeps its name (its fields get rows); other aliases are spelled out.
-      const found = index.lookupEntity(type.typeName, file);
-      if (found && ts.isTypeAliasDeclaration(found.node) && !found.node.typeParameters && !isObjectType(found.node.type)) return again(found.node.type, found.file);
-    }
-    return args.length ? `${name}<${args.join(', ')}>` : name;
+    if (args.length) return `${name}<${args.join(', ')}>`;
+    // An alias of an object type keeps its name (its fields get rows); other aliases are spelled out.
+    const found = ts.isImportTypeNode(type) ? index.lookupImportType(type, file) : index.lookupEntity(reference, file);
+    if (found && ts.isTypeAliasDeclaration(found.node) && !found.node.typeParameters && !isObjectType(found.node.type)) return again(found.node.type, found.file);
+    return name;
   }
   return oneLine(type.getText(file));
 }

@@ -71,6 +71,14 @@ export class SourceIndex {
     return undefined;
   }
 
+  /** The declaration `import('./x').Name` refers to. */
+  lookupImportType(type: ts.ImportTypeNode, file: ts.SourceFile): Found<TypeDeclaration | ts.FunctionDeclaration | ts.VariableDeclaration> | undefined {
+    const arg = type.argument;
+    const specifier = ts.isLiteralTypeNode(arg) && ts.isStringLiteral(arg.literal) ? arg.literal.text : undefined;
+    const target = specifier !== undefined ? this.resolveModule(file, specifier) : undefined;
+    return target && type.qualifier && ts.isIdentifier(type.qualifier) ? this.lookupExport(type.qualifier.text, target) : undefined;
+  }
+
   /** The declaration a module exports as `name`, following re-exports. */
   lookupExport(name: string, file: ts.SourceFile, seen = new Set<string>()): Found<TypeDeclaration | ts.FunctionDeclaration | ts.VariableDeclaration> | undefined {
     if (seen.has(file.fileName)) return undefined;

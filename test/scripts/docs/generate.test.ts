@@ -41,7 +41,7 @@ describe('docs generator (scripts/docs)', () => {
   it('renders the inputs table of a props interface from its TSDoc, nested options expanded across files', () => {
     // Given DemoProps: an inherited prop, options from modules/common, an array of interfaces,
     // an alias of literals, an object-or-false union, a deprecated prop, a recursive type,
-    // an alias through a namespace import and a Partial<Omit<…>>
+    // an alias through a namespace import, a Partial<Omit<…>> and an import type
     const index = new SourceIndex();
     const props = declaration<ts.InterfaceDeclaration>(index, join(DEMO, 'props.ts'), 'DemoProps');
     // When its inputs table is rendered
@@ -70,6 +70,9 @@ describe('docs generator (scripts/docs)', () => {
         '| `conditions` | `Record<string, string[]>` | – | Conditions, through a namespace import. |',
         "| `fallback` | `Partial<Omit<common.TargetOptions, 'service'>>` | – | A target with every field optional and one left out. |",
         '| `fallback.endpoint` | `string` | – | HTTPS endpoint, e.g. `https://search-x`. |',
+        '| `backup` | `TargetOptions[]` | – | Through an import type. |',
+        '| `backup[].endpoint` | `string` | required | HTTPS endpoint, e.g. `https://search-x`. |',
+        "| `backup[].service` | `'es' \\| 'aoss'` | `'es'` |  |",
       ].join('\n'),
     );
   });

@@ -27,14 +27,16 @@ export interface PropertyRow {
 export function outputRows(index: SourceIndex, cls: Found<ts.ClassDeclaration>, problems: Problem[] = []): OutputRow[] {
   const bodies = reachableBodies(index, cls);
   const publicNames = new Set(propertyRows(index, cls).map((p) => p.name));
-  const rowOf = (id: ts.Node | undefined, value: ts.Node | undefined, description: ts.Node | undefined, file: ts.SourceFile): OutputRow | undefined => {
+  const rowOf = (id: ts.Node | undefined, value: ts.Node | undefined, description: ts.Node | undefined): OutputRow | undefined => {
     if (!id) return undefined;
-    if (!ts.isStringLiteral(id) && !ts.isNoSubstitutionTemplateLiteral(id)) {
-      problems.push({ file: file.fileName, message: `${cls.node.name?.text}: output id \`${oneLine(id.getText(file))}\` is not a string literal; the table shows it as written` });
+    for (const [what, node] of [['id', id], ['description', description]] as const) {
+      if (node && !isLiteral(node)) {
+        problems.push({ file: node.getSourceFile().fileName, message: `${cls.node.name?.text}: output ${what} \`${oneLine(node.getText())}\` is not a string literal; the table shows it as written` });
+      }
     }
     const property = value && constructPath(value, cls.node.name?.text);
     const reachable = property !== undefined && publicNames.has(property.split('.')[0]);
-    return { id: textOf(id, file), ...(reachable ? { property } : {}), description: description ? textOf(description, file) : '' };
+    return { id: textOf(id), ...(reachable ? { property } : {}), description: description ? textOf(description) : '' };
   };
   const helpers = new Map<string, Template>();
   for (const body of bodies) {
@@ -53,14 +55,14 @@ export function outputRows(index: SourceIndex, cls: Found<ts.ClassDeclaration>, 
         const fn = enclosingFunction(n);
         if (fn && templateOf(n, fn)) return; // a helper's own body: its calls are the outputs
         const slots = slotsOf(n);
-        const row = slots && rowOf(slots.id, slots.value, slots.description, body.file);
+        const row = slots && rowOf(slots.id, slots.value, slots.description);
         if (row) rows.push(row);
       } else if (ts.isCallExpression(n)) {
         const callee = calleeName(n);
         const template = callee !== undefined ? helpers.get(callee) : undefined;
         if (!template) return;
         const arg = (slot: Slot) => (typeof slot === 'number' ? n.arguments[slot] : slot);
-        const row = rowOf(arg(template.id), arg(template.value), arg(template.description), body.file);
+        const row = rowOf(arg(template.id), arg(template.value), arg(template.description));
         if (row) rows.push(row);
       }
     });
@@ -92,10 +94,13 @@ interface Template {
   readonly description: Slot;
 }
 
+function isLiteral(node: ts.Node): node is ts.StringLiteral | ts.NoSubstitutionTemplateLiteral {
+  return ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node);
+}
+
 /** A string literal's text; a template or other expression as written. */
-function textOf(node: ts.Node, file: ts.SourceFile): string {
-  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
-  return oneLine(node.getText(file));
+function textOf(node: ts.Node): string {
+  return isLiteral(node) ? node.text : oneLine(node.getText());
 }
 
 /**

@@ -41,6 +41,12 @@ export const LOG_RETENTION_DAYS = [
 
 export type ApplicationLogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
 export type SystemLogLevel = 'DEBUG' | 'INFO' | 'WARN';
+/**
+ * X-Ray tracing: `'PassThrough'` traces only requests an upstream service already sampled (no
+ * cost when nothing upstream traces); `'Active'` samples invocations itself and grants the role
+ * the X-Ray write actions.
+ */
+export type TracingMode = 'Active' | 'PassThrough';
 
 export interface BundledFunctionVpc {
   /** Subnets for the function's ENIs (private subnets with a route to the target). */
@@ -76,6 +82,8 @@ export interface FunctionOptions {
   readonly reservedConcurrency?: number;
   /** Run inside a VPC (e.g. for a VPC-only OpenSearch domain). @default not in a VPC */
   readonly vpc?: BundledFunctionVpc;
+  /** X-Ray tracing (`'Active'` also grants the X-Ray write actions). @default 'PassThrough' */
+  readonly tracing?: TracingMode;
   /**
    * Bundle the AWS SDK v3 into the zip (pins its version) instead of using the one every Node.js
    * Lambda runtime provides (smaller zip, faster cold start; README's cold-start figures). @default false
@@ -112,6 +120,8 @@ export interface BundledFunctionProps {
   readonly reservedConcurrency?: number;
   /** Run inside a VPC. @default not in a VPC */
   readonly vpc?: BundledFunctionVpc;
+  /** X-Ray tracing (`'Active'` also grants the X-Ray write actions). @default 'PassThrough' */
+  readonly tracing?: TracingMode;
   /** Bundle `@aws-sdk/*` into the zip instead of using the runtime's. @default false */
   readonly bundleAwsSdk?: boolean;
   /** What the code calls, as typed statements (log writing and VPC ENIs are added here). */
@@ -128,6 +138,7 @@ export const BUNDLED_FUNCTION_DEFAULTS = {
   logRetentionDays: 30,
   applicationLogLevel: 'INFO',
   systemLogLevel: 'WARN',
+  tracing: 'PassThrough',
   httpsEgressCidrs: ['0.0.0.0/0'],
 } as const;
 
@@ -160,6 +171,9 @@ function validate(id: string, p: BundledFunctionProps, functionName: string): vo
     if (!given && !p.vpc.vpcId) throw new Error(`${where}: vpc.vpcId is required when vpc.securityGroupIds is not given`);
     if (given && p.vpc.httpsEgressCidrs) throw new Error(`${where}: vpc.httpsEgressCidrs applies only to the created security group`);
     if (p.vpc.httpsEgressCidrs?.length === 0) throw new Error(`${where}: vpc.httpsEgressCidrs must not be empty`);
+  }
+  if (p.tracing !== undefined && p.tracing !== 'Active' && p.tracing !== 'PassThrough') {
+    throw new Error(`${where}: tracing must be 'Active' or 'PassThrough', got "${String(p.tracing)}"`);
   }
   const reserved = Object.keys(p.environment ?? {}).filter((k) => k.startsWith('AWS_') || k.startsWith('LAMBDA_'));
   if (reserved.length > 0) throw new Error(`${where}: environment variables ${reserved.join(', ')} are reserved by Lambda`);
@@ -259,6 +273,16 @@ export class BundledFunction extends Construct {
       });
     }
 
+    const tracing = props.tracing ?? d.tracing;
+    if (tracing === 'Active') {
+      statements.push({
+        sid: 'WriteTraces',
+        actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+        resources: ['*'],
+        wildcardReason: 'xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions',
+      });
+    }
+
     this.rolePolicy = new IamRolePolicy(this, 'policy', {
       name: 'least-privilege',
       role: this.role.id,
@@ -287,6 +311,8 @@ export class BundledFunction extends Construct {
         logGroup: this.logGroup.name,
       },
       vpcConfig,
+      // Explicit even when PassThrough (Lambda's own default), so the plan shows the choice.
+      tracingConfig: { mode: tracing },
       tags: props.tags,
       // The log group must exist first (else Lambda creates one without retention or KMS), and
       // the policy must be attached before anything invokes the function.

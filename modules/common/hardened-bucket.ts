@@ -14,8 +14,6 @@ export interface BucketLifecycle {
   readonly prefix?: string;
   readonly expirationDays: number;
   readonly transitions?: { readonly days: number; readonly storageClass: string }[];
-  /** Days after which an incomplete multipart upload is removed. @default 7 */
-  readonly abortIncompleteUploadsAfterDays?: number;
 }
 
 export interface HardenedBucketProps {
@@ -26,12 +24,19 @@ export interface HardenedBucketProps {
   /** SSE-KMS with this key (S3 Bucket Keys on), or `'AES256'` (SSE-S3: what ALB/Classic log delivery requires). */
   readonly encryption: { readonly kmsKeyArn: string } | 'AES256';
   readonly lifecycle: BucketLifecycle[];
+  /**
+   * Days after which an incomplete multipart upload anywhere in the bucket is removed (its own
+   * bucket-wide rule, so uploads outside the expiring prefixes are cleaned up too). @default 7
+   */
+  readonly abortIncompleteUploadsAfterDays?: number;
   /** Statements added to the bucket policy after the TLS-only deny (e.g. a log-delivery grant), given the bucket's ARN. */
   readonly policyStatements?: (bucketArn: string) => PolicyStatement[];
   /** Let `terraform destroy` delete a non-empty bucket. @default false */
   readonly forceDestroy?: boolean;
   readonly tags?: Record<string, string>;
 }
+
+export const HARDENED_BUCKET_DEFAULTS = { abortIncompleteUploadsAfterDays: 7 } as const;
 
 /**
  * A bucket with every guard on: public access blocked, ACLs disabled (bucket owner enforced),
@@ -84,8 +89,15 @@ export class HardenedBucket extends Construct {
       filter: [{ prefix: r.prefix ?? '' }],
       expiration: [{ days: r.expirationDays }],
       transition: r.transitions?.length ? r.transitions.map((t) => ({ days: t.days, storageClass: t.storageClass })) : undefined,
-      abortIncompleteMultipartUpload: [{ daysAfterInitiation: r.abortIncompleteUploadsAfterDays ?? 7 }],
     }));
+    // Parts of an abandoned upload are billed but invisible to listings and to the prefix rules
+    // above when the key lies outside their prefixes: one rule for the whole bucket removes them.
+    rules.push({
+      id: 'abort-incomplete-uploads',
+      status: 'Enabled',
+      filter: [{ prefix: '' }],
+      abortIncompleteMultipartUpload: [{ daysAfterInitiation: p.abortIncompleteUploadsAfterDays ?? HARDENED_BUCKET_DEFAULTS.abortIncompleteUploadsAfterDays }],
+    });
     new S3BucketLifecycleConfiguration(this, 'lifecycle', { bucket, rule: rules });
   }
 }

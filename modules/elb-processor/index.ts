@@ -74,7 +74,8 @@ export class ElbProcessor extends Construct {
         namePrefix: `${name}-logs-`,
         encryption: 'AES256',
         forceDestroy: b.forceDestroy ?? d.forceDestroy,
-        lifecycle: [{ id: 'expire-load-balancer-logs', prefix: logsPrefix, expirationDays: b.expirationDays ?? d.expirationDays, transitions: b.transitions, abortIncompleteUploadsAfterDays: 1 }],
+        lifecycle: [{ id: 'expire-load-balancer-logs', prefix: logsPrefix, expirationDays: b.expirationDays ?? d.expirationDays, transitions: b.transitions }],
+        abortIncompleteUploadsAfterDays: 1,
         policyStatements: (bucketArn) => logDeliveryStatements({ env, bucketArn, keyPrefix, elbAccounts: elbAccounts.expression }),
         tags,
       });
@@ -119,6 +120,7 @@ export class ElbProcessor extends Construct {
       timeout: fo.timeout ?? d.timeout,
       applicationLogLevel: fo.logLevel,
       reservedConcurrency: fo.reservedConcurrency,
+      tracing: fo.tracing,
       logRetentionDays: fo.logRetentionDays ?? d.logRetentionDays,
       logKmsKeyArn: this.kmsKeyArn,
       vpc: fo.vpc,

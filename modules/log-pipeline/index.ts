@@ -138,6 +138,7 @@ export class LogPipeline extends Construct {
       logRetentionDays: sh.logRetentionDays ?? DEFAULTS.logRetentionDays,
       logKmsKeyArn: this.kmsKeyArn,
       reservedConcurrency: sh.reservedConcurrency,
+      tracing: sh.tracing,
       vpc: sh.vpc,
       bundleAwsSdk: sh.bundleAwsSdk,
       environment,

@@ -67,6 +67,21 @@ describe('common/BundledFunction', () => {
     expect(Object.keys(fn.environment.variables)).to.deep.equal(['A', 'B']);
   });
 
+  it('sets X-Ray tracing to PassThrough by default, and Active with the X-Ray write actions when asked', () => {
+    // Given a function with defaults, then one with active tracing
+    const passive = synth((s) => new BundledFunction(s, 'fn', base));
+    const active = synth((s) => new BundledFunction(s, 'fn', { ...base, tracing: 'Active' }));
+    // Then the default traces only what an upstream service sampled, and grants nothing for it
+    expect(onlyResource(passive, 'aws_lambda_function')[1].tracing_config).to.deep.equal({ mode: 'PassThrough' });
+    expect(Object.keys(statementsOf(passive, onlyResource(passive, 'aws_iam_role_policy')[1].policy))).to.deep.equal(['WriteOwnLogs', 'ReadThing']);
+    // And Active samples itself and may write traces (X-Ray has no resource-level permissions: "*")
+    expect(onlyResource(active, 'aws_lambda_function')[1].tracing_config).to.deep.equal({ mode: 'Active' });
+    const s = statementsOf(active, onlyResource(active, 'aws_iam_role_policy')[1].policy);
+    expect(s.WriteTraces).to.deep.include({ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] });
+    // And an unknown mode is refused at synth
+    expect(() => synth((st) => new BundledFunction(st, 'fn', { ...base, tracing: 'On' as 'Active' }))).to.throw(/tracing must be 'Active' or 'PassThrough', got "On"/);
+  });
+
   it('with a VPC: creates an HTTPS-only egress security group and the ENI statement (commented wildcard)', () => {
     // Given a VPC without security groups
     const tf = synth((s) => new BundledFunction(s, 'fn', { ...base, vpc: { subnetIds: ['subnet-a', 'subnet-b'], vpcId: 'vpc-1' } }));

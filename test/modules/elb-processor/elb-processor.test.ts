@@ -23,8 +23,9 @@ describe('modules/elb-processor: ElbProcessor synth', () => {
     const lc = logBucket(tf, 'aws_s3_bucket_lifecycle_configuration', 'lifecycle');
     expect(lc.rule[0].expiration).to.deep.equal([{ days: 7 }]);
     expect(lc.rule[0].filter).to.deep.equal([{ prefix: 'AWSLogs/' }]);
-    expect(lc.rule[0].abort_incomplete_multipart_upload).to.deep.equal([{ days_after_initiation: 1 }]);
     expect(lc.rule[0]).to.not.have.property('transition');
+    // And abandoned multipart uploads anywhere in the bucket are removed after a day (a bucket-wide rule)
+    expect(lc.rule[1]).to.deep.equal({ id: 'abort-incomplete-uploads', status: 'Enabled', filter: [{ prefix: '' }], abort_incomplete_multipart_upload: [{ days_after_initiation: 1 }] });
     // And the bucket policy waits for the public access block (S3 rejects policies while it changes)
     expect(logBucket(tf, 'aws_s3_bucket_policy', 'policy').depends_on).to.deep.equal(['aws_s3_bucket_public_access_block.elb_log_bucket_public_access_block']);
   });

@@ -205,8 +205,9 @@ describe('LogPipeline: resources and key properties (defaults)', () => {
           status: 'Enabled',
           filter: [{ prefix: 'dead-letter/' }],
           expiration: [{ days: 90 }],
-          abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
         },
+        // Abandoned multipart uploads are removed bucket-wide, not only under the dead-letter prefix
+        { id: 'abort-incomplete-uploads', status: 'Enabled', filter: [{ prefix: '' }], abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] },
       ],
     });
     const [, policy] = onlyResource(tf, 'aws_s3_bucket_policy');

@@ -52,10 +52,10 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
     target: 'example-stacks',
     resources: ['aws_lambda_function.elb_processor_function'],
     reason:
-      'Choice: asynchronous failures go to a Lambda destination (asyncInvoke.onFailureDestinationArn on the event invoke config, ' +
-      'with the send permission), which AWS recommends over a DLQ and which carries the whole invocation record; a DLQ would be a second, ' +
-      'redundant failure path. The dropped_events alarm (AWS/Lambda AsyncEventsDropped) fires when an event is dropped; rejected ' +
-      'documents go to the dead-letter bucket.',
+      'Choice: the async failure path is a Lambda destination (asyncInvoke.onFailureDestinationArn on the event invoke config, with the ' +
+      'send permission), which AWS recommends over a DLQ and which carries the whole invocation record; a DLQ would be a second path. ' +
+      'Without one (the default) an event dropped after the retries raises the dropped_events alarm (AWS/Lambda AsyncEventsDropped) ' +
+      'and its object stays in the log bucket until expiry, to be replayed; rejected documents go to the dead-letter bucket.',
   },
   {
     check: 'CKV_AWS_117',

@@ -1,4 +1,9 @@
 import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Testing } from 'cdktf';
+import { buildApp } from '../../../main';
 import { classify, fullAddress, parseCheckovOutput, staleSkips, type Finding } from '../../../scripts/checkov/results';
 import { CHECKOV_SKIPS, type CheckovSkip } from '../../../scripts/checkov/skips';
 
@@ -87,6 +92,24 @@ describe('scripts/checkov: results', () => {
         expect(pairs.has(`${s.check} ${r}`), `${s.check} ${r} listed twice`).to.equal(false);
         pairs.add(`${s.check} ${r}`);
       }
+    }
+  });
+
+  it('names only resources the example stack has (a renamed logical id must move its skip, not orphan it)', function () {
+    this.timeout(120_000);
+    // Given the example stack synthesized (what `npm run checkov` scans)
+    const dir = mkdtempSync(join(tmpdir(), 'lto-checkov-'));
+    try {
+      const tf = JSON.parse(Testing.synth(buildApp({ outdir: dir }).stack)) as { resource: Record<string, Record<string, unknown>>; data: Record<string, Record<string, unknown>> };
+      // Then every address an example-stacks skip names is a resource or data source of that stack
+      const missing = CHECKOV_SKIPS.filter((s) => s.target === 'example-stacks').flatMap((s) => s.resources).filter((address) => {
+        const [kind, type, name] = address.startsWith('data.') ? address.split('.') : ['resource', ...address.split('.')];
+        const blocks = kind === 'data' ? tf.data : tf.resource;
+        return !blocks?.[type!]?.[name!];
+      });
+      expect(missing).to.deep.equal([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

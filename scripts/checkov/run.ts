@@ -5,6 +5,7 @@
  *   npm run checkov               synthesize the example app, then scan every target
  *   npm run checkov -- --no-synth scan what cdktf.out/ already holds
  *   npm run checkov -- --hcl      scan the HCL synth (cdktf.out.hcl/) instead of the JSON
+ *   npm run setup:checkov         only install the pinned checkov (CI's install step)
  *
  * checkov runs from its own virtual environment, .local/checkov, created here with the version
  * pinned in requirements-checkov.txt (kept apart from moto's environment: checkov pins boto3).
@@ -47,12 +48,16 @@ const CHECKOV = path.join(VENV, 'bin', 'checkov');
 
 function main(): number {
   const args = process.argv.slice(2);
-  const unknown = args.filter((a) => !['--no-synth', '--hcl'].includes(a));
+  const unknown = args.filter((a) => !['--no-synth', '--hcl', '--install-only'].includes(a));
   if (unknown.length) {
-    console.error(`checkov: unknown argument(s) ${unknown.join(' ')} (use --no-synth, --hcl)`);
+    console.error(`checkov: unknown argument(s) ${unknown.join(' ')} (use --no-synth, --hcl, --install-only)`);
     return 2;
   }
   const version = ensureCheckov();
+  if (args.includes('--install-only')) {
+    console.log(`checkov ${version} in ${rel(VENV)}`);
+    return 0;
+  }
   if (!args.includes('--no-synth')) run('npm', ['run', '--silent', 'synth'], 'synthesize the example app');
   const forceHcl = args.includes('--hcl');
   let hclReady = false;

@@ -161,8 +161,11 @@ function ensureCheckov(): string {
   if (!pin) throw new Error('requirements-checkov.txt must pin checkov==<version>');
   const installed = fs.existsSync(CHECKOV) ? spawnSync(CHECKOV, ['--version'], { encoding: 'utf8' }).stdout?.trim() : undefined;
   if (installed === pin) return pin;
-  console.log(`installing checkov ${pin} into ${rel(VENV)} (was ${installed ?? 'absent'})`);
-  if (!fs.existsSync(path.join(VENV, 'bin', 'python'))) run('python3', ['-m', 'venv', VENV], 'create the checkov virtual environment');
+  console.log(`installing checkov ${pin} into ${rel(VENV)} (was ${installed || 'absent or not runnable'})`);
+  // A fresh environment every time: scripts in a venv carry its absolute path (a moved or
+  // re-linked .local breaks them) and pip would keep a stale checkov's dependencies.
+  fs.rmSync(VENV, { recursive: true, force: true });
+  run('python3', ['-m', 'venv', VENV], 'create the checkov virtual environment');
   run(path.join(VENV, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', 'requirements-checkov.txt'], `install checkov ${pin}`);
   return pin;
 }

@@ -1,5 +1,6 @@
 /**
- * Writes the generated tables of every module README (modules/<name>/README.md) from the code,
+ * Writes the generated tables of every module and function README (modules/<name>/README.md,
+ * functions/<name>/README.md) from the code,
  * so the docs have one source, the way terraform-docs keeps registry READMEs true:
  *   inputs   the construct's props interface: every prop and nested option, type, default, TSDoc
  *   outputs  its TerraformOutputs (id, property, description) and public properties (type, TSDoc)

@@ -57,20 +57,20 @@ export const BULK_CONCURRENCY = { min: 1, max: 32 } as const;
  */
 export const TARGET_ENV = {
   /**
-   * `https://` URL of the domain or collection (a path prefix is kept; `/_bulk` is appended);
-   * plain `http://` only to 127.0.0.1, localhost or [::1], for local tests.
+   * URL of the domain or collection (a path prefix is kept; `/_bulk` is appended): {@value ENDPOINT_RULE.describe}.
+   * Plain http is for local tests: logs and signed requests never travel in plaintext over a network.
    * @default required
    */
   endpoint: 'OPENSEARCH_ENDPOINT',
   /** SigV4 service: `es` (OpenSearch Service domain) or `aoss` (OpenSearch Serverless collection). */
   service: 'OPENSEARCH_SERVICE',
-  /** Index name prefix: lower case `a-z`, `0-9`, `.`, `_`, `-`, starting with a letter or digit, at most 101 characters. */
+  /** Prefix of every index name, {@value INDEX_PREFIX_RULE.describe}. */
   indexPrefix: 'INDEX_PREFIX',
-  /** Upper bound of one `_bulk` request body, uncompressed bytes (65536..104857600); a single larger document is truncated to fit (`@truncated`). */
+  /** Upper bound of one `_bulk` request body, uncompressed bytes ({@value BULK_BYTES.min}..{@value BULK_BYTES.max}); a single larger document is truncated to fit (`@truncated`). */
   maxBulkBytes: 'MAX_BULK_BYTES',
-  /** `_bulk` requests in flight at once (and keep-alive sockets), 1..32; while this many are pending the function waits before adding more (backpressure). */
+  /** `_bulk` requests in flight at once (and keep-alive sockets), {@value BULK_CONCURRENCY.min}..{@value BULK_CONCURRENCY.max}; while this many are pending the function waits before adding more (backpressure). */
   concurrency: 'BULK_CONCURRENCY',
-  /** Gzip request bodies (`Content-Encoding: gzip`): about 5× less traffic, more CPU. */
+  /** Gzip request bodies (`Content-Encoding: gzip`): less traffic, more CPU. */
   gzip: 'BULK_GZIP',
 } as const;
 
@@ -78,7 +78,7 @@ export const TARGET_ENV = {
 export const DEAD_LETTER_ENV = {
   /** S3 bucket receiving what is dead-lettered (the constructs create one unless given). @default required */
   deadLetterBucket: 'DEAD_LETTER_BUCKET',
-  /** Key prefix of dead-letter objects: relative, ends with `/`; keys continue `<yyyy>/<mm>/<dd>/<function>/<request id>-<kind>-<n>.jsonl`. */
+  /** Key prefix of dead-letter objects: {@value KEY_PREFIX_RULE.describe}; keys continue `<yyyy>/<mm>/<dd>/<function>/<request id>-<kind>-<n>.jsonl`. */
   deadLetterPrefix: 'DEAD_LETTER_PREFIX',
 } as const;
 

@@ -58,7 +58,8 @@ export function envRows(index: SourceIndex, contract: ts.SourceFile, problems: P
       const doc = docOf(p);
       if (!doc.summary) problems.push({ file: file.fileName, message: `${envObjectName}.${key} (${value}) has no TSDoc: say what the variable means` });
       const tag = doc.tags.get('default');
-      rows.push({ key, variable: value, description: doc.summary, ...(tag !== undefined ? { default: { text: tag } } : {}) });
+      const description = inlineValues(index, doc.summary, file, (message) => problems.push({ file: file.fileName, message: `${envObjectName}.${key}: ${message}` }));
+      rows.push({ key, variable: value, description, ...(tag !== undefined ? { default: { text: tag } } : {}) });
     }
   };
   const envObject = objectOf(envDecl.initializer);
@@ -87,6 +88,21 @@ export function envRows(index: SourceIndex, contract: ts.SourceFile, problems: P
     rows[at] = { ...rows[at], default: { value } };
   }
   return rows;
+}
+
+/**
+ * `{@value BULK_BYTES.max}` in a TSDoc → the constant's value, so a bound written in the contract
+ * once is also its docs' number. Numbers are printed with thousands separators.
+ */
+function inlineValues(index: SourceIndex, text: string, file: ts.SourceFile, problem: (message: string) => void): string {
+  return text.replace(/\{@value\s+([\w.]+)\s*\}/g, (whole, name: string) => {
+    const expression = ts.createSourceFile('value.ts', name, ts.ScriptTarget.Latest, true).statements[0];
+    const value = expression && ts.isExpressionStatement(expression) ? evaluate(index, expression.expression, file) : undefined;
+    if (typeof value === 'number') return value.toLocaleString('en-US');
+    if (typeof value === 'string' || typeof value === 'boolean') return String(value);
+    problem(`${whole} is not a constant the generator can compute`);
+    return whole;
+  });
 }
 
 /** `{…}`, `{…} as const`, `({…})` → the object literal. */

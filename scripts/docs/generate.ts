@@ -21,6 +21,7 @@
  *            key) and the key's TSDoc. `env` alone in functions/<name>/README.md documents that
  *            function; `env <name>` names one (a module README documenting the function it deploys);
  *            `env <name> <OBJECT>` picks the object when the contract declares several.
+ *            `{@value BULK_BYTES.max}` in a key's TSDoc prints that constant, so bounds are written once.
  * Function READMEs (functions/<name>/README.md) are read too; only their marked blocks change.
  */
 import * as fs from 'fs';

@@ -265,7 +265,7 @@ describe('docs generator (scripts/docs)', () => {
       '| Variable | Default | Meaning |',
       '|---|---|---|',
       '| `DEMO_ENDPOINT` | required | Where to send. |',
-      '| `DEMO_MAX_BYTES` | `5242880` (5 MiB) | Request body cap, bytes. |',
+      '| `DEMO_MAX_BYTES` | `5242880` (5 MiB) | Request body cap, bytes, at most 104,857,600. |',
       '| `DEMO_INDEX_PREFIX` | `demo` | Index prefix, `a\\|b` escaped. |',
       '| `DEMO_MARGIN_MS` | `3000` | Margin, ms. |',
       '| `DEMO_GZIP` | `false` | Gzip bodies. |',
@@ -281,7 +281,8 @@ describe('docs generator (scripts/docs)', () => {
         const run = capture();
         expect(runDocs({ root, check: false, ...run.log }), run.err.join('\n')).to.equal(0);
         // Then both hold the same table: the shared keys first, defaults matched by key and computed
-        // (`5 * 1024 * 1024` through a constant's property, a constant, a numeric separator), else the key's @default tag
+        // (`5 * 1024 * 1024` through a constant's property, a constant, a numeric separator), else the key's @default tag;
+        // `{@value LIMITS.bytes.max}` in a TSDoc is the constant's value
         const fnReadme = readFileSync(join(root, 'functions/demo/README.md'), 'utf8');
         expect(fnReadme).to.equal(
           [
@@ -307,19 +308,23 @@ describe('docs generator (scripts/docs)', () => {
       });
     });
 
-    it('fails naming a default without a variable, a variable without TSDoc, and a marker naming no function', () => {
+    it('fails naming a default without a variable, a variable without TSDoc, an unknown {@value}, and a marker naming no function', () => {
       inScratchProject((root) => {
-        // Given a contract whose defaults hold a key the environment lacks and a key without TSDoc
+        // Given a contract whose defaults hold a key the environment lacks, a key without TSDoc, and a TSDoc naming no constant
         const contract = join(root, 'functions/demo/contract.ts');
         writeFileSync(
           contract,
-          readFileSync(contract, 'utf8').replace('  gzip: false,\n} as const;', '  gzip: false,\n  retries: 3,\n} as const;').replace("  /** Gzip bodies. */\n", ''),
+          readFileSync(contract, 'utf8')
+            .replace('  gzip: false,\n} as const;', '  gzip: false,\n  retries: 3,\n} as const;')
+            .replace('  /** Gzip bodies. */\n', '')
+            .replace('Margin, ms.', 'Margin, ms, at most {@value MAX_MARGIN}.'),
         );
         writeFileSync(join(root, 'functions/demo/README.md'), markers('env'));
         // When the function README is generated, Then each problem is named and the block is left alone
         const fn = generateReadme(root, join(root, 'functions/demo'));
         expect(fn.generated).to.equal(markers('env'));
         expect(fn.errors).to.deep.equal([
+          'functions/demo/README.md: marker "env": functions/demo/contract.ts: DEMO_ENV.marginMs: {@value MAX_MARGIN} is not a constant the generator can compute',
           'functions/demo/README.md: marker "env": functions/demo/contract.ts: DEMO_ENV.gzip (DEMO_GZIP) has no TSDoc: say what the variable means',
           'functions/demo/README.md: marker "env": functions/demo/contract.ts: DEMO_DEFAULTS.retries matches no key of DEMO_ENV',
         ]);

@@ -119,8 +119,8 @@ export class LogPipeline extends Construct {
     const os = props.opensearch;
     const environment: Record<string, string> = {
       ...openSearchEnvironment(os, SHIPPER_DEFAULTS),
-      [SHIPPER_ENV.bucket]: this.deadLetterBucketName,
-      [SHIPPER_ENV.prefix]: this.deadLetterPrefix,
+      [SHIPPER_ENV.deadLetterBucket]: this.deadLetterBucketName,
+      [SHIPPER_ENV.deadLetterPrefix]: this.deadLetterPrefix,
     };
     if (os.indexRules && os.indexRules.length > 0) {
       environment[SHIPPER_ENV.indexRules] = JSON.stringify(os.indexRules.map((r) => ({ logGroupPattern: r.logGroupPattern, indexPrefix: r.indexPrefix })));

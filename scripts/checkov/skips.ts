@@ -20,11 +20,22 @@ export interface CheckovSkip {
   readonly reason: string;
 }
 
-const FUNCTIONS = ['aws_lambda_function.logs_shipper_function', 'aws_lambda_function.elb_processor_function'];
-const FUNCTION_LOG_GROUPS = ['aws_cloudwatch_log_group.logs_shipper_logs', 'aws_cloudwatch_log_group.elb_processor_logs'];
-const KEY_POLICIES = ['data.aws_iam_policy_document.logs_key_policy', 'data.aws_iam_policy_document.elb_key_policy'];
-const DEAD_LETTER_BUCKETS = ['aws_s3_bucket.logs_dead_letter_bucket', 'aws_s3_bucket.elb_dead_letter_bucket'];
+const FUNCTIONS = ['aws_lambda_function.logs_shipper_function', 'aws_lambda_function.elb_processor_function', 'aws_lambda_function.pexip_wrangler_function'];
+const FUNCTION_LOG_GROUPS = [
+  'aws_cloudwatch_log_group.logs_shipper_logs',
+  'aws_cloudwatch_log_group.elb_processor_logs',
+  'aws_cloudwatch_log_group.pexip_wrangler_logs',
+];
+/** PexipIngest's RAW groups (the syslog server writes them) and their `_JSON` copies. */
+const PEXIP_LOG_GROUPS = ['raw', 'json'].flatMap((form) => ['audit', 'support', 'web'].map((kind) => `aws_cloudwatch_log_group.pexip_${form}_${kind}`));
+const KEY_POLICIES = [
+  'data.aws_iam_policy_document.logs_key_policy',
+  'data.aws_iam_policy_document.elb_key_policy',
+  'data.aws_iam_policy_document.pexip_key_policy',
+];
+const DEAD_LETTER_BUCKETS = ['aws_s3_bucket.logs_dead_letter_bucket', 'aws_s3_bucket.elb_dead_letter_bucket', 'aws_s3_bucket.pexip_dead_letter_bucket'];
 const ELB_LOG_BUCKET = 'aws_s3_bucket.elb_log_bucket_bucket';
+const PEXIP_EXPORT_BUCKET = 'aws_s3_bucket.pexip_export_bucket';
 
 export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
   // ---- KMS key policies (modules/common/encryption-key.ts)
@@ -42,9 +53,10 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
   {
     check: 'CKV_AWS_116',
     target: 'example-stacks',
-    resources: ['aws_lambda_function.logs_shipper_function'],
+    resources: ['aws_lambda_function.logs_shipper_function', 'aws_lambda_function.pexip_wrangler_function'],
     reason:
-      'False positive: the shipper is invoked synchronously by a Kinesis event source mapping, for which a function DLQ is never used; ' +
+      'False positive: the shipper and the Pexip wrangler are invoked synchronously by a Kinesis event source mapping, for which a ' +
+      'function DLQ is never used; ' +
       'the metadata of a batch that fails every retry goes to the mapping\'s on-failure SQS queue (created by default, with an alarm).',
   },
   {
@@ -62,15 +74,15 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
     target: 'example-stacks',
     resources: FUNCTIONS,
     reason:
-      'Choice: the functions only call AWS APIs and the OpenSearch HTTPS endpoint with SigV4; a VPC is an option (shipper.vpc / processor.vpc, ' +
-      'HTTPS-only egress security group) for VPC-only domains. The example targets a public-endpoint domain.',
+      'Choice: the functions only call AWS APIs and the OpenSearch HTTPS endpoint with SigV4; a VPC is an option (shipper.vpc, processor.vpc, wrangler.vpc; ' +
+      'an HTTPS-only egress security group) for VPC-only domains. The example targets a public-endpoint domain.',
   },
   {
     check: 'CKV_AWS_115',
     target: 'example-stacks',
     resources: FUNCTIONS,
     reason:
-      'Choice: concurrency is already bounded by the event source (shards x parallelization factor for the shipper; S3 object arrivals for the ' +
+      'Choice: concurrency is already bounded by the event source (shards x parallelization factor for the shipper and the wrangler; S3 object arrivals for the ' +
       'ELB processor). Reserving concurrency by default takes it from the account pool and fails to deploy in accounts with a low limit; ' +
       'reservedConcurrency is an option.',
   },
@@ -96,7 +108,16 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
     resources: FUNCTION_LOG_GROUPS,
     reason:
       'Choice: these are the functions\' diagnostic logs (one summary line per invocation), not audit logs; 30 days by default, ' +
-      'logRetentionDays sets up to 10 years. The shipped data itself lives in OpenSearch.',
+      'logRetentionDays sets up to 10 years. The shipped data itself lives in OpenSearch (and the Pexip export bucket).',
+  },
+  {
+    check: 'CKV_AWS_338',
+    target: 'example-stacks',
+    resources: PEXIP_LOG_GROUPS,
+    reason:
+      'Choice: the RAW groups are a staging area (the syslog agent writes them, the subscription streams every event to the wrangler at once) and ' +
+      'the _JSON groups a Logs Insights working copy, 30 days each by default (rawRetentionDays, jsonCopy.retentionDays up to 10 years); ' +
+      'the durable copy is the S3 export (365 days by default, Athena).',
   },
 
   // ---- Buckets (modules/common/hardened-bucket.ts: KMS or SSE-S3, public access blocked, TLS-only, lifecycle)
@@ -109,7 +130,7 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
   {
     check: 'CKV_AWS_18',
     target: 'example-stacks',
-    resources: [...DEAD_LETTER_BUCKETS, ELB_LOG_BUCKET],
+    resources: [...DEAD_LETTER_BUCKETS, ELB_LOG_BUCKET, PEXIP_EXPORT_BUCKET],
     reason:
       'Choice: access logging needs a separate log bucket per account and region (itself unlogged); every writer of these buckets is a role ' +
       'or service this module grants, and CloudTrail data events cover object access where an account requires it.',
@@ -121,6 +142,23 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
     reason:
       'Choice: objects are written once under unique keys (log delivery, dead letters with their own ids) and expire by lifecycle; ' +
       'versioning would only keep noncurrent copies that nothing ever creates, and would have to be expired separately.',
+  },
+  {
+    check: 'CKV_AWS_21',
+    target: 'example-stacks',
+    resources: [PEXIP_EXPORT_BUCKET],
+    reason:
+      'Choice: an export object is overwritten on purpose when Kinesis delivers its batch again (same key, so Athena never counts rows twice); ' +
+      'versioning would keep every replaced copy. Where the archive must be protected, give a bucket with versioning, replication or ' +
+      'Object Lock as export.existingBucketName.',
+  },
+  {
+    check: 'CKV_AWS_144',
+    target: 'example-stacks',
+    resources: [PEXIP_EXPORT_BUCKET],
+    reason:
+      'Choice: a second region needs its own bucket, key and replication role; export.existingBucketName takes a bucket that replicates ' +
+      'where an account requires it. Kept syslog history can rebuild the export (npm run pexip:backfill).',
   },
   {
     check: 'CKV_AWS_144',
@@ -137,5 +175,11 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
     reason:
       'Choice: dead letters are signalled by each function\'s dead_letters metric and alarm, not by bucket events; the ELB log ' +
       'bucket does have notifications (they trigger the processor).',
+  },
+  {
+    check: 'CKV2_AWS_62',
+    target: 'example-stacks',
+    resources: [PEXIP_EXPORT_BUCKET],
+    reason: 'Choice: the export is read by Athena queries over its partitions, not by event consumers; nothing would subscribe to the events.',
   },
 ];

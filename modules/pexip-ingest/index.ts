@@ -204,6 +204,9 @@ export class PexipIngest extends Construct {
       options: props.eventSource,
       defaults: DEFAULTS,
       dependsOn: [this.wrangler.rolePolicy],
+      // No bisecting: the wrangler never fails on a line (unreadable ones are exported as such), and a
+      // split batch would start at another record, so its S3 objects would not overwrite the first try's.
+      bisectOnFunctionError: false,
       tags,
     });
 

@@ -47,10 +47,12 @@ export function cloudWatchAgentConfig(kinds: PexipKind[], a: AgentOptions = {}):
       }
     }
   }
-  return `${JSON.stringify({ agent: { run_as_user: 'root' }, logs: { logs_collected: { files: { collect_list: collect } } } }, null, 2)}\n`;
+  // One line: cdktf's HCL output cannot hold a multi-line string.
+  return JSON.stringify({ agent: { run_as_user: 'root' }, logs: { logs_collected: { files: { collect_list: collect } } } });
 }
 
-export function rsyslogConfig(a: AgentOptions = {}): string {
+/** The snippet's lines (a Terraform output holds them as a list: HCL cannot hold a multi-line string). */
+export function rsyslogConfig(a: AgentOptions = {}): string[] {
   const root = (a.logRoot ?? AGENT_DEFAULTS.logRoot).replace(/\/+$/, '');
   return [
     '# Pexip Infinity nodes → one file per host and program, lines as the wrangler reads them',
@@ -65,6 +67,5 @@ export function rsyslogConfig(a: AgentOptions = {}): string {
     '  action(type="omfile" dynaFile="PexipFile" template="PexipLine" dirCreateMode="0750" fileCreateMode="0640")',
     '  stop',
     '}',
-    '',
-  ].join('\n');
+  ];
 }

@@ -57,8 +57,8 @@ export class PexipIngest extends Construct {
   readonly syslogInstanceProfile: IamInstanceProfile;
   /** The unified CloudWatch agent's JSON configuration for the syslog server. */
   readonly agentConfig: string;
-  /** The rsyslog snippet writing /var/log/syslog/<host>/<program>.log. */
-  readonly rsyslogConfig: string;
+  /** The rsyslog snippet writing /var/log/syslog/<host>/<program>.log, one line per element. */
+  readonly rsyslogConfig: string[];
   readonly alarms: CloudwatchMetricAlarm[] = [];
 
   constructor(scope: Construct, id: string, props: PexipIngestProps) {
@@ -261,7 +261,7 @@ export class PexipIngest extends Construct {
     output('failure_queue_url', this.failureQueueUrl, 'SQS queue receiving metadata of batches the wrangler gave up on');
     output('syslog_role_arn', this.syslogRole.arn, 'Role of the syslog server (CloudWatch agent)');
     output('syslog_instance_profile_name', this.syslogInstanceProfile.name, 'Instance profile to attach to the syslog server');
-    output('cloudwatch_agent_config', this.agentConfig, 'amazon-cloudwatch-agent.json for the syslog server');
-    output('rsyslog_config', this.rsyslogConfig, '/etc/rsyslog.d/30-pexip.conf for the syslog server');
+    output('cloudwatch_agent_config', this.agentConfig, 'amazon-cloudwatch-agent.json for the syslog server (one line of JSON)');
+    new TerraformOutput(this, 'rsyslog_config', { value: this.rsyslogConfig, description: "/etc/rsyslog.d/30-pexip.conf for the syslog server, one line per element (terraform output -json <id>_rsyslog_config | jq -r '.[]')" });
   }
 }

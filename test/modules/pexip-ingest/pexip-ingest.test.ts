@@ -73,7 +73,7 @@ describe('PexipIngest: resources (defaults)', function () {
       ['/var/log/syslog/pxpmgmt*/apache*.log', 'Pexip_Nodes_Web_Server_Logs_RAW', 'Pexip_Management_Node'],
       ['/var/log/syslog/pxpconf*/apache*.log', 'Pexip_Nodes_Web_Server_Logs_RAW', 'Pexip_Conferencing_Nodes'],
     ]);
-    expect(tf.output!.pexip_rsyslog_config!.value).to.contain('template(name="PexipFile" type="string" string="/var/log/syslog/%HOSTNAME%/%PROGRAMNAME%.log")');
+    expect(tf.output!.pexip_rsyslog_config!.value).to.include('template(name="PexipFile" type="string" string="/var/log/syslog/%HOSTNAME%/%PROGRAMNAME%.log")');
   });
 });
 

@@ -35,7 +35,7 @@ const KEY_POLICIES = [
 ];
 const DEAD_LETTER_BUCKETS = ['aws_s3_bucket.logs_dead_letter_bucket', 'aws_s3_bucket.elb_dead_letter_bucket', 'aws_s3_bucket.pexip_dead_letter_bucket'];
 const ELB_LOG_BUCKET = 'aws_s3_bucket.elb_log_bucket_bucket';
-const PEXIP_EXPORT_BUCKET = 'aws_s3_bucket.pexip_export_bucket';
+const PEXIP_EXPORT_BUCKET = 'aws_s3_bucket.pexip_exports_bucket';
 
 export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
   // ---- KMS key policies (modules/common/encryption-key.ts)
@@ -116,7 +116,7 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
     resources: PEXIP_LOG_GROUPS,
     reason:
       'Choice: the RAW groups are a staging area (the syslog agent writes them, the subscription streams every event to the wrangler at once) and ' +
-      'the _JSON groups a Logs Insights working copy, 30 days each by default (rawRetentionDays, jsonCopy.retentionDays up to 10 years); ' +
+      'the _JSON groups a Logs Insights working copy (30 and 90 days by default; rawRetentionDays and jsonCopy.retentionDays go up to 10 years); ' +
       'the durable copy is the S3 export (365 days by default, Athena).',
   },
 
@@ -150,14 +150,14 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
     reason:
       'Choice: an export object is overwritten on purpose when Kinesis delivers its batch again (same key, so Athena never counts rows twice); ' +
       'versioning would keep every replaced copy. Where the archive must be protected, give a bucket with versioning, replication or ' +
-      'Object Lock as export.existingBucketName.',
+      'Object Lock as export.existingBucket.',
   },
   {
     check: 'CKV_AWS_144',
     target: 'example-stacks',
     resources: [PEXIP_EXPORT_BUCKET],
     reason:
-      'Choice: a second region needs its own bucket, key and replication role; export.existingBucketName takes a bucket that replicates ' +
+      'Choice: a second region needs its own bucket, key and replication role; export.existingBucket takes a bucket that replicates ' +
       'where an account requires it. Kept syslog history can rebuild the export (npm run pexip:backfill).',
   },
   {

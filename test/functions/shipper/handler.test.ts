@@ -4,7 +4,7 @@ import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aw
 import { createDeadLetterWriter } from '../../../functions/shared/dead-letter';
 import { createBulkClient } from '../../../functions/shared/opensearch';
 import { loadConfig } from '../../../functions/shipper/config';
-import { createShipperHandler, type ShipperHandler } from '../../../functions/shipper/handler';
+import { createShipperHandler, TRANSFORM_SHARE, type ShipperDeps, type ShipperHandler } from '../../../functions/shipper/handler';
 import { functionDir, loadFunction } from '../../support/load-function';
 import { cwlPayload, encodePayload, resetCwlIds } from '../../factories/cwl';
 import { cwlRecord, idOf, kinesisEvent, kinesisRecord, seqOf } from '../../factories/kinesis';
@@ -34,7 +34,7 @@ describe('shipper handler (local _bulk server + moto S3)', function () {
   });
 
   /** The handler as index.ts wires it, with fast retries and the summary line captured. */
-  function shipper(over: Record<string, string> = {}, clientOver: { maxBulkBytes?: number } = {}): ShipperHandler {
+  function shipper(over: Record<string, string> = {}, clientOver: { maxBulkBytes?: number } = {}, depsOver: Partial<ShipperDeps> = {}): ShipperHandler {
     const config = loadConfig(env(over));
     const client = createBulkClient({
       endpoint: config.endpoint, service: config.service, region: config.region, concurrency: config.concurrency, gzip: config.gzip,
@@ -44,7 +44,7 @@ describe('shipper handler (local _bulk server + moto S3)', function () {
     });
     const deadLetters = createDeadLetterWriter({ bucket: BUCKET, prefix: config.deadLetterPrefix, functionName: 'logs-shipper', s3 });
     closers.push(() => client.close());
-    return createShipperHandler({ config, bulk: client, deadLetters, writeLine: (l) => summaries.push(JSON.parse(l) as Record<string, unknown>) });
+    return createShipperHandler({ config, bulk: client, deadLetters, writeLine: (l) => summaries.push(JSON.parse(l) as Record<string, unknown>), ...depsOver });
   }
 
   async function deadLetters(): Promise<{ key: string; lines: Record<string, unknown>[] }[]> {
@@ -261,6 +261,23 @@ describe('shipper handler (local _bulk server + moto S3)', function () {
     expect(Date.now() - started).to.be.lessThan(1_200);
     expect(res.batchItemFailures).to.have.length(2);
     expect(String((lastSummary().reasons as string[])[0])).to.contain('no complete answer');
+  });
+
+  it('reports the records it had no time to transform instead of running into the timeout', async () => {
+    // Given five records, 10 s left (3 s safety margin, so the send deadline is at 7 s and the
+    // transform may run until 7 s × TRANSFORM_SHARE = 5.6 s) and a clock on which each record takes 1.5 s
+    expect(TRANSFORM_SHARE).to.equal(0.8);
+    const event = kinesisEvent([cwlRecord(2), cwlRecord(2), cwlRecord(2), cwlRecord(2), cwlRecord(2)]);
+    let t = Date.now();
+    const now = (): number => (t += 1_500) - 1_500;
+    // When handled
+    const res = await shipper({}, {}, { now })(event, lambdaContext({ remainingMs: 10_000 }));
+    // Then records 0-2 (started at 1.5, 3 and 4.5 s) are shipped; 3 and 4 (6 s) are reported for retry
+    expect(res.batchItemFailures.map((f) => f.itemIdentifier)).to.deep.equal([seqOf(event, 3), seqOf(event, 4)]);
+    expect(bulk.documents().map((d) => d.id).sort()).to.deep.equal([0, 1, 2].flatMap((r) => [idOf(event, r, 0), idOf(event, r, 1)]).sort());
+    expect(await deadLetters()).to.deep.equal([]);
+    expect(lastSummary()).to.include({ Indexed: 6, DeferredRecords: 2, BatchItemFailures: 2, level: 'WARN' });
+    expect((lastSummary().reasons as string[])).to.include('deadline: 2 records not transformed, reported for retry');
   });
 
   it('retries after a connection reset', async () => {

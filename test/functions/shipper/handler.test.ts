@@ -9,6 +9,7 @@ import { functionDir, loadFunction } from '../../support/load-function';
 import { cwlPayload, encodePayload, resetCwlIds } from '../../factories/cwl';
 import { cwlRecord, idOf, kinesisEvent, kinesisRecord, seqOf } from '../../factories/kinesis';
 import { lambdaContext } from '../../factories/lambda-context';
+import { deepJsonMessage } from '../../factories/messages';
 import { startBulkServer, type BulkServer } from '../../support/bulk-server';
 import { startMoto, TEST_AWS_ENV, type MotoServer } from '../../support/moto';
 
@@ -251,6 +252,19 @@ describe('shipper handler (local _bulk server + moto S3)', function () {
     expect(String(big['@message'])).to.match(/^start y+…\[truncated\]$/);
     expect(big['@original_bytes'] as number).to.be.greaterThan(300 * 1024);
     expect(lastSummary()).to.include({ Truncated: 1, Indexed: 2 });
+  });
+
+  it('indexes a 120 KB event nested 4,000 deep that needs truncating, without a stack overflow', async () => {
+    // Given a JSON message nested 4,000 objects deep, 120 KB, and MAX_BULK_BYTES of 64 KiB
+    const event = kinesisEvent([cwlRecord([deepJsonMessage(4_000, 'd'.repeat(110_000)), 'small'])]);
+    // When handled
+    const res = await shipper({ MAX_BULK_BYTES: String(64 * 1024) })(event, lambdaContext());
+    // Then both events are indexed, the deep one truncated and marked; nothing fails or is dead-lettered
+    expect(res.batchItemFailures).to.deep.equal([]);
+    const deep = bulk.documents().find((d) => d.id === idOf(event, 0, 0))!.source;
+    expect(deep).to.include({ '@truncated': true, '@log_group': '/aws/lambda/orders' });
+    expect(await deadLetters()).to.deep.equal([]);
+    expect(lastSummary()).to.include({ Truncated: 1, Indexed: 2, PoisonRecords: 0 });
   });
 
   it('reports the records of a request whose answer is too slow for the invocation', async () => {

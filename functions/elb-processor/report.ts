@@ -38,9 +38,10 @@ export function logObjectSummary(functionName: string, s: ObjectSummary, write?:
         bucket: s.bucket,
         key: s.key,
         status: s.status,
+        ...(s.reason === undefined ? {} : { reason: s.reason }),
         ...(c ? { blankLines: c.blank, controlLines: c.control, requests: c.requests, retries: c.retries, corrupt: c.corrupt } : {}),
       },
-      level: s.status === 'skipped-missing' || (c && (c.failed > 0 || c.rejected > 0 || c.transient > 0 || c.corrupt)) ? 'WARN' : 'INFO',
+      level: s.status === 'skipped-missing' || s.status === 'failed' || (c && (c.failed > 0 || c.rejected > 0 || c.transient > 0 || c.corrupt)) ? 'WARN' : 'INFO',
     },
     write,
   );

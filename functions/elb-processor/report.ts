@@ -21,6 +21,7 @@ export function logObjectSummary(functionName: string, s: ObjectSummary, write?:
         [ELB_METRICS.deadLettered]: s.deadLettered ?? 0,
         TransientFailures: c.transient,
         Bytes: c.bytes,
+        InvalidUtf8Lines: c.invalidUtf8Lines,
         CompressedBytes: c.compressedBytes,
         DurationMs: s.durationMs,
       }

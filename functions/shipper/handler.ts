@@ -3,7 +3,8 @@ import type { DeadLetterEntry, DeadLetterWriter } from '../shared/dead-letter';
 import { writeSummary, type LineWriter } from '../shared/metrics';
 import type { BulkClient, BulkItem } from '../shared/opensearch';
 import type { ShipperConfig } from './config';
-import { emptyCounts, transformRecord, type PoisonRecord, type TransformOptions } from './core/batch';
+import { createBatchIds, emptyCounts, transformRecord, type PoisonRecord, type TransformOptions } from './core/batch';
+import { decodeRecordData } from './core/decode';
 import { createIndexNamer } from './core/index-name';
 import { createMasker } from './core/mask';
 import { toBatchResponse } from './core/response';
@@ -61,6 +62,10 @@ export function createShipperHandler(deps: ShipperDeps): ShipperHandler {
     const maskedBefore = options.masker.count;
     const poison: PoisonRecord[] = [];
     const items: BulkItem<number>[] = [];
+    const ids = createBatchIds((r, e) => {
+      const d = decodeRecordData(records[r]!.kinesis.data);
+      return d.kind === 'data' ? d.message.logEvents[e] : undefined;
+    });
     let deferredFrom = records.length;
     for (let r = 0; r < records.length; r++) {
       if (now() >= transformUntil) {
@@ -68,7 +73,7 @@ export function createShipperHandler(deps: ShipperDeps): ShipperHandler {
         break;
       }
       items.length = 0;
-      const reason = transformRecord(records[r]!.kinesis.data, r, options, counts, items);
+      const reason = transformRecord(records[r]!.kinesis.data, r, options, counts, items, ids);
       if (reason !== undefined) poison.push({ record: r, reason });
       for (const item of items) {
         const wait = session.add(item);

@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
  * Splits a byte stream into lines without ever holding more than one line (bounded by
  * `maxLineBytes`) beyond the current chunk. Handles `\n`, `\r\n` and a lone `\r` (old Mac
@@ -23,6 +25,8 @@ export class LineSplitter {
   private afterCR = false;
   /** Bytes consumed so far (input to the splitter, i.e. uncompressed). */
   bytes = 0;
+  /** Lines holding bytes that are not UTF-8 (decoded as U+FFFD, so counted rather than replaced silently). */
+  invalidUtf8Lines = 0;
 
   constructor(private readonly maxLineBytes: number) {}
 
@@ -55,7 +59,7 @@ export class LineSplitter {
         if (end - start > this.maxLineBytes) {
           sink(chunk.toString('utf8', start, start + this.maxLineBytes), ++this.lineNumber, true);
         } else {
-          sink(chunk.toString('utf8', start, end), ++this.lineNumber, false);
+          sink(this.text(chunk, start, end), ++this.lineNumber, false);
         }
       } else {
         this.keep(chunk.subarray(start, end));
@@ -68,6 +72,13 @@ export class LineSplitter {
   /** Call once at the end of the stream: emits a last line that had no terminator. */
   end(sink: LineSink): void {
     if (this.pendingBytes > 0 || this.overflow) this.emitPending(sink);
+  }
+
+  private text(buf: Buffer, start: number, end: number): string {
+    const s = buf.toString('utf8', start, end);
+    // A U+FFFD is rare in logs: only then are the bytes checked.
+    if (s.indexOf('\uFFFD') !== -1 && !isUtf8(buf.subarray(start, end))) this.invalidUtf8Lines++;
+    return s;
   }
 
   private keep(piece: Buffer): void {
@@ -87,7 +98,9 @@ export class LineSplitter {
   private emitPending(sink: LineSink): void {
     const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
     const tooLong = this.overflow || buf.length > this.maxLineBytes;
-    sink(buf.toString('utf8', 0, Math.min(buf.length, this.maxLineBytes)), ++this.lineNumber, tooLong);
+    const end = Math.min(buf.length, this.maxLineBytes);
+    // A too-long line is cut, maybe inside a character: it is a failed line already, not counted as invalid UTF-8.
+    sink(tooLong ? buf.toString('utf8', 0, end) : this.text(buf, 0, end), ++this.lineNumber, tooLong);
     this.pending = [];
     this.pendingBytes = 0;
     this.overflow = false;

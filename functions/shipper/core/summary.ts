@@ -53,6 +53,8 @@ export function invocationSummary(f: InvocationFacts): SummaryInput {
       BatchItemFailures: f.batchItemFailures,
       DeferredRecords: f.deferredRecords,
       Masked: c.masked,
+      InvalidUtf8Records: c.invalidUtf8Records,
+      IdCollisions: c.idCollisions,
       Truncated: o.truncated,
       BulkRequests: o.requests,
       BulkBytes: o.bytesSent,

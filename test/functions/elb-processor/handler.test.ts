@@ -163,6 +163,18 @@ describe('elb-processor handler: whole files through moto S3 and the _bulk serve
     expect(String(failed[0]!.source.reason)).to.match(/field 35 is the timestamp of another record/);
   });
 
+  it('counts lines holding invalid UTF-8 (indexed with U+FFFD) in the summary', async () => {
+    // Given two lines, the second with a raw 0xFF byte in its user agent
+    const line = ALB_FULL_FIELDS.join(' ');
+    const bytes = Buffer.from(`${line}\n${line.replace('curl/7.46.0', 'curl/7.46.X')}`);
+    bytes[bytes.lastIndexOf('X')] = 0xff;
+    const [summary] = await handlerWith()(s3Event(await put(albKey('utf8'), gzipSync(bytes))), context());
+    // Then both are indexed and the invalid one is counted
+    expect(summary!.counts).to.deep.include({ parsed: 2, indexed: 2, invalidUtf8Lines: 1 });
+    expect(JSON.parse(summaryLines[0]!)).to.deep.include({ InvalidUtf8Lines: 1 });
+    expect(bulk.documents().map((d) => d.source.user_agent)).to.deep.equal(['curl/7.46.0', 'curl/7.46.\uFFFD']);
+  });
+
   it('reports an object whose key is not valid URL encoding as failed with the reason, and processes the rest', async () => {
     // Given a notification for an object with a malformed %-encoding and a good object
     const line = ALB_FULL_FIELDS.join(' ');

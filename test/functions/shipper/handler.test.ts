@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { createDeadLetterWriter } from '../../../functions/shared/dead-letter';
@@ -292,6 +293,39 @@ describe('shipper handler (local _bulk server + moto S3)', function () {
     expect(await deadLetters()).to.deep.equal([]);
     expect(lastSummary()).to.include({ Indexed: 6, DeferredRecords: 2, BatchItemFailures: 2, level: 'WARN' });
     expect((lastSummary().reasons as string[])).to.include('deadline: 2 records not transformed, reported for retry');
+  });
+
+  it('indexes an event whose id an earlier event of the batch had with other content under a derived id', async () => {
+    // Given three records: ids A, B; then A again with other content, B again with the same content
+    const event = kinesisEvent([
+      cwlRecord([{ id: 'A', timestamp: 1_000, message: 'first' }, { id: 'B', timestamp: 1_000, message: 'same' }]),
+      cwlRecord([{ id: 'A', timestamp: 2_000, message: 'second' }]),
+      cwlRecord([{ id: 'B', timestamp: 1_000, message: 'same' }, { id: 'A', timestamp: 2_000, message: 'second' }]),
+    ]);
+    // When handled
+    const res = await shipper()(event, lambdaContext());
+    // Then both A events are indexed (the second under A.<content hash>, @id still A), the repeated B and the
+    // repeated second A are duplicates (409), and nothing is lost or reported
+    expect(res.batchItemFailures).to.deep.equal([]);
+    const docs = bulk.documents().map((d) => [d.id, d.source['@id'], d.source['@message']]);
+    expect(docs).to.have.length(3);
+    expect(docs).to.deep.include.members([['A', 'A', 'first'], ['B', 'B', 'same']]);
+    const derived = docs.find((d) => d[2] === 'second')!;
+    expect(derived[0]).to.match(/^A\.[0-9a-f]{16}$/);
+    expect(derived[1]).to.equal('A');
+    expect(lastSummary()).to.include({ Indexed: 3, Duplicates: 2, IdCollisions: 2 });
+  });
+
+  it('counts records whose payload holds invalid UTF-8', async () => {
+    // Given a record whose event text holds the byte 0xFF, and a clean one
+    const json = Buffer.from(JSON.stringify(cwlPayload(['bad XX'])));
+    json[json.indexOf('XX')] = 0xff;
+    const event = kinesisEvent([kinesisRecord(gzipSync(json).toString('base64')), cwlRecord(['good'])]);
+    // When handled
+    await shipper()(event, lambdaContext());
+    // Then both events are indexed and the summary counts the record
+    expect(bulk.documents().map((d) => d.source['@message'])).to.deep.equal(['bad \uFFFDX', 'good']);
+    expect(lastSummary()).to.include({ Indexed: 2, InvalidUtf8Records: 1 });
   });
 
   it('retries after a connection reset', async () => {

@@ -4,7 +4,7 @@ import { writeSummary, type LineWriter } from '../shared/metrics';
 import type { BulkClient, BulkItem } from '../shared/opensearch';
 import type { ShipperConfig } from './config';
 import { createBatchIds, emptyCounts, transformRecord, type PoisonRecord, type TransformOptions } from './core/batch';
-import { decodeRecordData } from './core/decode';
+import { decodeRecordData } from '../shared/cwl-decode';
 import { createIndexNamer } from './core/index-name';
 import { createMasker } from './core/mask';
 import { toBatchResponse } from './core/response';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BulkItem } from '../../shared/opensearch';
-import { decodeRecordData, type LogEvent } from './decode';
+import { decodeRecordData, type LogEvent } from '../../shared/cwl-decode';
 import { renderDocument, recordSuffix, type FieldPlacement } from './document';
 import { extractFields } from './extract';
 import type { IndexNamer } from './index-name';

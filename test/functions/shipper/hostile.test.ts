@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { gzipSync } from 'node:zlib';
-import { decodeRecordData } from '../../../functions/shipper/core/decode';
+import { decodeRecordData } from '../../../functions/shared/cwl-decode';
 import { recordSuffix, renderDocument } from '../../../functions/shipper/core/document';
 import { extractFields } from '../../../functions/shipper/core/extract';
 import { cwlPayload } from '../../factories/cwl';

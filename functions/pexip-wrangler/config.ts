@@ -47,8 +47,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): PexipConfig {
     exportPrefix: r.str(E.exportPrefix, { default: D.exportPrefix, rule: KEY_PREFIX_RULE })!,
     jsonLogGroupSuffix: r.str(E.jsonLogGroupSuffix, { rule: LOG_GROUP_PART_RULE }),
     opensearch,
-    deadLetterBucket: r.str(E.bucket, { required: true, rule: BUCKET_NAME_RULE }) ?? '',
-    deadLetterPrefix: r.str(E.prefix, { default: D.deadLetterPrefix, rule: KEY_PREFIX_RULE })!,
+    deadLetterBucket: r.str(E.deadLetterBucket, { required: true, rule: BUCKET_NAME_RULE }) ?? '',
+    deadLetterPrefix: r.str(E.deadLetterPrefix, { default: D.deadLetterPrefix, rule: KEY_PREFIX_RULE })!,
     safetyMarginMs: r.int(E.safetyMarginMs, { default: D.safetyMarginMs, min: 0, max: 600_000 }),
   };
   r.done();

@@ -154,7 +154,7 @@ export class PexipIngest extends Construct {
     }
 
     // --- Wrangler
-    const environment: Record<string, string> = { [PEXIP_ENV.bucket]: deadLetter.bucketName, [PEXIP_ENV.prefix]: deadLetter.prefix };
+    const environment: Record<string, string> = { [PEXIP_ENV.deadLetterBucket]: deadLetter.bucketName, [PEXIP_ENV.deadLetterPrefix]: deadLetter.prefix };
     if (exportOn) {
       environment[PEXIP_ENV.exportBucket] = this.exportBucketName!;
       environment[PEXIP_ENV.exportPrefix] = this.exportPrefix!;

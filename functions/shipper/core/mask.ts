@@ -117,7 +117,7 @@ function at(t: string, i: number, lower: string): boolean {
 
 // ---- trigger scan ----
 
-// Literal alternatives only (no quantifier but one `?` on a single character): linear, and
+// Literal alternatives (the only quantifiers: `?` on one character): linear, and
 // irregexp's native search is faster than a JS loop on the many messages without a trigger.
 const GATE = /A[KS]IA|AIDA|AROA|AGPA|ANPA|ANVA|AIPA|ABIA|ACCA|eyJ|bearer|passw|pwd|secret|token|authorization|api[_-]?key|access[_-]?key|private[_-]?key|credential/i;
 

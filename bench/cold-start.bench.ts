@@ -8,13 +8,15 @@
  * measurement is a fresh `node` process (a new container): module load (`require` of the
  * bundle: wall ms and CPU ms) and the first invocation (configuration, clients, one small real
  * event: a Kinesis batch of 1 record × 20 events for the shipper, one S3 object of 200 ALB lines
- * for the ELB processor, served by a local S3 stub through AWS_ENDPOINT_URL_S3), then a second
+ * for the ELB processor, a record of fixtures/pexip/support.log for the Pexip wrangler with its
+ * S3 export and OpenSearch on (the CloudWatch Logs JSON copy off); S3 is a local stub reached
+ * through AWS_ENDPOINT_URL_S3, answering 200 to every request), then a second
  * invocation for contrast. Bulk requests go to the fast local `_bulk` stub, signed. Variants
  * alternate run by run; medians of ROUNDS runs. Node's own start-up is not included.
  *
  * Options: COLD_BENCH_ROUNDS=7
  */
-import { mkdirSync, statSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
@@ -26,12 +28,14 @@ import { s3Event } from '../test/factories/s3';
 import { TEST_AWS_ENV } from '../test/support/moto';
 import { fastBulkEndpoint, loadAverage, machine, median, serveUntilTerminated, spawnChild } from './support';
 import { workloadBatch } from './workloads';
+import { cwlRecord, kinesisEvent } from '../test/factories/kinesis';
+import { RAW_LOG_GROUPS } from '../functions/pexip-wrangler/contract';
 
 const ROOT = (process.env.BENCH_ROOT ??= resolve(__dirname, '..'));
 const OUT = resolve(ROOT, '.local', 'bench', 'cold-start');
 const CHILD_BUNDLE = resolve(OUT, 'cold-start-child.js');
 const ROUNDS = Number(process.env.COLD_BENCH_ROUNDS ?? 7);
-const FUNCTIONS = ['shipper', 'elb-processor'] as const;
+const FUNCTIONS = ['shipper', 'elb-processor', 'pexip-wrangler'] as const;
 type Fn = (typeof FUNCTIONS)[number];
 const ELB_KEY = 'AWSLogs/123456789012/elasticloadbalancing/eu-west-1/2024/05/28/123456789012_elasticloadbalancing_eu-west-1_app.bench.50dc6c495c0c9188_20240528T1330Z_10.0.0.1_2et2e1mx.log.gz';
 
@@ -67,7 +71,10 @@ async function coldStart(fn: Fn, bundlePath: string, endpoint: string, s3Url: st
   Object.assign(process.env, TEST_AWS_ENV, {
     OPENSEARCH_ENDPOINT: endpoint, DEAD_LETTER_BUCKET: 'bench-dead-letters', AWS_LAMBDA_FUNCTION_NAME: `bench-${fn}`, AWS_ENDPOINT_URL_S3: s3Url,
   });
-  const event = fn === 'shipper' ? workloadBatch('mix', 0, 1, 20) : s3Event({ bucket: 'bench-logs', key: ELB_KEY });
+  if (fn === 'pexip-wrangler') process.env.EXPORT_BUCKET = 'bench-export';
+  const event = fn === 'shipper' ? workloadBatch('mix', 0, 1, 20)
+    : fn === 'elb-processor' ? s3Event({ bucket: 'bench-logs', key: ELB_KEY })
+    : kinesisEvent([cwlRecord(readFileSync(resolve(ROOT, 'fixtures', 'pexip', 'support.log'), 'utf8').split('\n').filter(Boolean), { logGroup: RAW_LOG_GROUPS.support, logStream: 'Pexip_Conferencing_Nodes' })]);
   // The handlers write one summary line per invocation on stdout: keep the result line apart.
   process.stdout.write = (() => true) as typeof process.stdout.write;
   const t0 = process.hrtime.bigint();

@@ -13,7 +13,7 @@
  * `json`, `long` and `non-ascii` variants. A batch is RECORDS × EVENTS_PER_RECORD events.
  *
  * 1. Core (no I/O): Kinesis record data → bulk body bytes. Ours: decode, mask, extract, render,
- *    index name, action line, UTF-8 into a body buffer (record by record, as the handler). The
+ *    index name, batch-wide id check, action line, UTF-8 into a body buffer (record by record, as the handler). The
  *    blueprint's: decode, transform to its NDJSON text (not even encoded to bytes). Both in the
  *    same process, alternating batch by batch, esbuild-bundled like the functions; events per
  *    CPU-second (user + system of the process, GC included), median of per-batch figures.
@@ -38,7 +38,7 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import { buildSync } from 'esbuild';
 import { actionLine } from '../functions/shared/opensearch/ndjson';
 import type { BulkItem } from '../functions/shared/opensearch';
-import { emptyCounts, transformRecord, type TransformOptions } from '../functions/shipper/core/batch';
+import { createBatchIds, emptyCounts, transformRecord, type TransformOptions } from '../functions/shipper/core/batch';
 import { createIndexNamer } from '../functions/shipper/core/index-name';
 import { createMasker } from '../functions/shipper/core/mask';
 import type { ShipperHandler } from '../functions/shipper/handler';
@@ -71,11 +71,13 @@ function ourOptions(): TransformOptions {
 function ourCore(event: KinesisStreamEvent, options: TransformOptions, body: { buf: Buffer }): { events: number; bytes: number } {
   const counts = emptyCounts(event.Records.length);
   const items: BulkItem<number>[] = [];
+  // As the handler: ids checked batch-wide (an id repeated with other content gets a suffix).
+  const ids = createBatchIds(() => undefined);
   let used = 0;
   let total = 0;
   for (let r = 0; r < event.Records.length; r++) {
     items.length = 0;
-    transformRecord(event.Records[r]!.kinesis.data, r, options, counts, items);
+    transformRecord(event.Records[r]!.kinesis.data, r, options, counts, items, ids);
     for (const item of items) {
       const line = actionLine(item);
       const need = (line.length + item.source.length) * 3 + 1;

@@ -112,12 +112,15 @@ const MAX_TIME_LENGTH = 31;
  */
 function secondRecordAt(f: Fields, type: LogType): number {
   const own = TIME_FIELDS[type];
+  const line = f.line;
   for (let i = 1; i < f.count; i++) {
     const from = f.start[i]!;
     const len = f.end[i]! - from;
-    if (len < MIN_TIME_LENGTH || len > MAX_TIME_LENGTH || f.quoted[i] || !timestampAt(f.line, from, from + len)) continue;
+    // Length, then `T` at 10 and `-` at 4, before the full shape: most fields fail on the first test.
+    if (len < MIN_TIME_LENGTH || len > MAX_TIME_LENGTH || line.charCodeAt(from + 10) !== 84 || line.charCodeAt(from + 4) !== 45) continue;
+    if (i === own[0] || f.quoted[i] || !timestampAt(line, from, from + len)) continue;
     if (!own.includes(i)) return i;
-    if (i > 0 && i !== own[0] && (isField(f, i - 1, ALB_TYPES) || (i > 1 && f.line.startsWith('tls ', f.start[i - 2]!)))) return i;
+    if (isField(f, i - 1, ALB_TYPES) || (i > 1 && line.startsWith('tls ', f.start[i - 2]!))) return i;
   }
   return -1;
 }

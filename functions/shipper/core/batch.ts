@@ -61,12 +61,14 @@ export function emptyCounts(records: number): BatchCounts {
  */
 export interface BatchIds {
   readonly seen: Map<string, number>;
+  /** Ids in the order first seen, so a record that fails half-way can take its ids back. */
+  readonly order: string[];
   /** Event `e` of record `r` of the batch (decoded again), for comparing content. */
   readonly eventAt: (r: number, e: number) => LogEvent | undefined;
 }
 
 export function createBatchIds(eventAt: (r: number, e: number) => LogEvent | undefined): BatchIds {
-  return { seen: new Map(), eventAt };
+  return { seen: new Map(), order: [], eventAt };
 }
 
 const POSITION = 2 ** 32;
@@ -76,6 +78,7 @@ function uniqueId(ids: BatchIds, event: LogEvent, r: number, e: number, events: 
   const at = ids.seen.get(event.id);
   if (at === undefined) {
     ids.seen.set(event.id, r * POSITION + e);
+    ids.order.push(event.id);
     return event.id;
   }
   const firstR = Math.floor(at / POSITION);
@@ -118,6 +121,7 @@ export function transformRecord(
   const withId = options.idMode === 'create-with-id';
   const formats = counts.formats;
   const first = items.length;
+  const firstId = ids ? ids.order.length : 0;
   try {
     const events = m.logEvents;
     for (let e = 0; e < events.length; e++) {
@@ -134,6 +138,11 @@ export function transformRecord(
     // Nothing a message contains may block the shard (e.g. JSON nested deeper than the stack):
     // the record becomes poison, whole, with the reason.
     items.length = first;
+    if (ids) {
+      // Its events are dead-lettered with the record: their ids were never used.
+      for (let i = firstId; i < ids.order.length; i++) ids.seen.delete(ids.order[i]!);
+      ids.order.length = firstId;
+    }
     counts.poisonRecords++;
     return `transform failed: ${(err as Error).message}`;
   }

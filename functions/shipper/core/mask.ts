@@ -11,9 +11,10 @@
  *
  * Log text is attacker-influenced, so the built-in rules are hand-written scanners, not regular
  * expressions: every one runs in time linear in the message (no backtracking; a failed attempt
- * never rescans text an earlier attempt already read, up to a constant). One trigger scan per
- * message finds which rules can apply (a table lookup per character, a few comparisons at rare
- * anchor letters); ordinary messages pay only that scan. The rules then run in the order the
+ * never rescans text an earlier attempt already read, up to a constant). Ordinary messages pay
+ * one native search for any trigger word (GATE: literal alternatives, so linear; faster than a
+ * JS loop, measured); a message holding one gets a trigger scan that finds which rules can apply
+ * (a table lookup per character, a few comparisons at rare anchor letters). The rules run in the order the
  * former regular expressions did (JWT, access key id, key/value, bearer), each on the previous
  * one's output, so every result is what those expressions produced (a differential test holds
  * the scanners to them). Extra patterns from configuration are the operator's; they run as given.
@@ -46,7 +47,7 @@ export function createMasker(extra: readonly RegExp[] = [], builtIn = true): Mas
   return masker;
   function mask(text: string): string {
     let out = text;
-    if (builtIn) {
+    if (builtIn && GATE.test(text)) {
       const found = scanTriggers(text);
       if (found !== 0) {
         if (found & JWT) out = maskJwts(out, masker);
@@ -115,6 +116,10 @@ function at(t: string, i: number, lower: string): boolean {
 }
 
 // ---- trigger scan ----
+
+// Literal alternatives (the only quantifiers: `?` on one character): linear, and
+// irregexp's native search is faster than a JS loop on the many messages without a trigger.
+const GATE = /A[KS]IA|AIDA|AROA|AGPA|ANPA|ANVA|AIPA|ABIA|ACCA|eyJ|bearer|passw|pwd|secret|token|authorization|api[_-]?key|access[_-]?key|private[_-]?key|credential/i;
 
 const JWT = 1;
 const ACCESS_KEY = 2;

@@ -47,6 +47,7 @@ const ADVERSARIAL: Record<string, (bytes: number) => string> = {
   'bearer words': (n) => fill('bearer ', n),
   'short bearer tokens': (n) => fill('Bearer abc/ ', n),
   'mixed quotes and escapes': (n) => fill('a "token": "\\', n),
+  'near misses of every trigger word (no trigger)': (n) => fill('passpwsecrtokeauthorizatioapi_kaccess-kprivate_credentiaeyAKIbeare', n),
 };
 
 describe('shipper core: masking is linear and unchanged', function () {

@@ -25,6 +25,15 @@ interface Field {
 const t = (name: string, type = 'string'): Field => ({ columns: [{ name, type }], re: '([^ ]*)' });
 /** A double-quoted value; `\"` and `\xHH` escapes stay as written. */
 const q = (name: string): Field => ({ columns: [{ name, type: 'string' }], re: String.raw`"([^"\\]*(?:\\.[^"\\]*)*)"` });
+/**
+ * A value quoted in current layouts but bare in older ones (2016 ALB `domain_name`,
+ * `chosen_cert_arn`): the quotes are optional and not captured; the value has no space except
+ * one leading space, which SNI values have been seen with.
+ */
+const qt = (name: string): Field => ({ columns: [{ name, type: 'string' }], re: '"?( ?[^ "]*)"?' });
+/** The first token, tolerating a run of spaces after it (seen after ALB `type` in the wild). */
+const first = (name: string): Field => ({ columns: [{ name, type: 'string' }], re: '([^ ]*) *' });
+
 /** `ip:port` split at the last colon (IPv6 too), or `-` (both null). */
 const hp = (prefix: string): Field => ({
   columns: [{ name: `${prefix}_ip`, type: 'string' }, { name: `${prefix}_port`, type: 'int' }],
@@ -49,13 +58,13 @@ function build(l: Layout): { regex: string; columns: ColumnSpec[] } {
 const LAYOUTS: Record<ElbLogType, Layout> = {
   alb: {
     required: [
-      t('type'), t('time'), t('elb'), hp('client'), hp('target'),
+      first('type'), t('time'), t('elb'), hp('client'), hp('target'),
       t('request_processing_time', 'double'), t('target_processing_time', 'double'), t('response_processing_time', 'double'),
       t('elb_status_code', 'int'), t('target_status_code', 'int'), t('received_bytes', 'bigint'), t('sent_bytes', 'bigint'),
       q('request'), q('user_agent'), t('ssl_cipher'), t('ssl_protocol'), t('target_group_arn'), q('trace_id'),
-      q('domain_name'), q('chosen_cert_arn'),
     ],
     optional: [
+      [qt('domain_name'), qt('chosen_cert_arn')],
       [t('matched_rule_priority'), t('request_creation_time'), q('actions_executed')],
       [q('redirect_url')],
       [q('error_reason')],

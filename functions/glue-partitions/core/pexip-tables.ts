@@ -9,6 +9,7 @@ import {
   EXPORT_PARTITION_TEMPLATE,
   FIELDS,
   GLUE_DATABASES,
+  LOG_MESSAGE_FIELDS,
   PEXIP_KINDS,
   UNPARSED_CLASS,
   WEB_CLASS,
@@ -72,7 +73,32 @@ const BUILT_IN_COLUMNS: Record<PexipKind, readonly ColumnSpec[]> = {
 
 /** `log_message` of web access lines (Apache combined format, FORMAT.md). */
 export const WEB_LOG_STRUCT =
-  'struct<client:string,user:string,time:string,request:string,method:string,path:string,protocol:string,status:int,bytes:bigint,referrer:string,user_agent:string>';
+  'struct<client:string,ident:string,user:string,time:string,request:string,method:string,path:string,protocol:string,status:int,bytes:bigint,referrer:string,user_agent:string,extra:array<string>>';
+
+/** The whole `log_message` as JSON text, beside the typed struct: pairs the original's structs do not list stay queryable (json_extract_scalar). */
+export const LOG_MESSAGE_JSON_COLUMN = 'log_message_json';
+
+/**
+ * Where the original's structs are wrong for what the logs hold (kept otherwise as they are, for
+ * users' existing queries): audit `mode` is octal text (`0100644`: an int column would read
+ * 100644), inode numbers pass 2^31; every support class has the Detail pair (lines, as the
+ * wrangler writes it) even where the original's struct lacks it.
+ */
+const STRUCT_CORRECTIONS: Record<PexipKind, { retype: Record<string, string>; ensure: Record<string, string> }> = {
+  audit: { retype: { mode: 'string', ino: 'bigint', inode: 'bigint' }, ensure: {} },
+  support: { retype: {}, ensure: { [LOG_MESSAGE_FIELDS.detail.toLowerCase()]: 'array<string>' } },
+  web: { retype: {}, ensure: {} },
+};
+
+/** The class struct with the corrections applied (top-level fields only). */
+export function correctedStruct(kind: PexipKind, struct: string): string {
+  const t = parseHiveType(struct);
+  if (t.kind !== 'struct') return formatHiveType(t);
+  const c = STRUCT_CORRECTIONS[kind];
+  const fields = t.fields.map((f) => (c.retype[f.name.toLowerCase()] ? { name: f.name, type: parseHiveType(c.retype[f.name.toLowerCase()]) } : f));
+  for (const [name, type] of Object.entries(c.ensure)) if (!fields.some((f) => f.name.toLowerCase() === name)) fields.push({ name, type: parseHiveType(type) });
+  return formatHiveType({ kind: 'struct', fields });
+}
 
 export interface PexipTablesInput {
   readonly metadata: PexipMetadata;
@@ -106,8 +132,11 @@ function kindColumns(metadata: PexipMetadata, kind: PexipKind): ColumnSpec[] {
   const fromMetadata = k
     ? k.columns.filter((c) => c.Name !== LOG_MESSAGE_COLUMN).map((c) => col(c.Name.toLowerCase(), formatHiveType(parseHiveType(c.Type)), ''))
     : [...BUILT_IN_COLUMNS[kind]];
-  const names = new Set([...COMMON_COLUMNS, ...fromMetadata].map((c) => c.name));
-  return [...COMMON_COLUMNS, ...fromMetadata, ...KIND_COLUMNS[kind].filter((c) => !names.has(c.name))];
+  // A column is declared once: the metadata's own (syslog_time, system) keep their place after the common ones.
+  const common = new Set(COMMON_COLUMNS.map((c) => c.name));
+  const own = fromMetadata.filter((c) => !common.has(c.name));
+  const names = new Set([...common, ...own.map((c) => c.name)]);
+  return [...COMMON_COLUMNS, ...own, ...KIND_COLUMNS[kind].filter((c) => !names.has(c.name))];
 }
 
 /** Table parameters with projection over the wrangler's Hive-style date folders. */
@@ -137,7 +166,7 @@ export function pexipTables(input: PexipTablesInput): TableSpec[] {
   const base = {
     inputFormat: TEXT_INPUT_FORMAT,
     outputFormat: TEXT_OUTPUT_FORMAT,
-    serde: openxSerde({ [TIMESTAMP_COLUMN]: FIELDS.timestamp }),
+    serde: openxSerde({ [TIMESTAMP_COLUMN]: FIELDS.timestamp, [LOG_MESSAGE_JSON_COLUMN]: LOG_MESSAGE_COLUMN }),
   };
   const tableParams = (template: string, extra: Record<string, string> = {}): Record<string, string> => ({
     classification: 'json',
@@ -160,12 +189,16 @@ export function pexipTables(input: PexipTablesInput): TableSpec[] {
         name,
         description,
         location,
-        columns: [...columns, col(LOG_MESSAGE_COLUMN, logMessageType, 'The parsed pairs / audit fields / access-log fields')],
+        columns: [
+          ...columns,
+          col(LOG_MESSAGE_COLUMN, logMessageType, 'The parsed pairs / audit fields / access-log fields'),
+          col(LOG_MESSAGE_JSON_COLUMN, 'string', 'log_message as JSON text: every pair, also those the struct does not list'),
+        ],
         partitionKeys: partitionColumns(),
         parameters: tableParams(`${location}${EXPORT_PARTITION_TEMPLATE}`),
       });
     };
-    for (const [cls, struct] of classStructs(metadata, kind)) add(cls, formatHiveType(parseHiveType(struct)), `Pexip ${kind} log class ${cls}`);
+    for (const [cls, struct] of classStructs(metadata, kind)) add(cls, correctedStruct(kind, struct), `Pexip ${kind} log class ${cls}`);
     add(UNPARSED_CLASS, 'string', `Pexip ${kind} lines that matched no known shape (raw kept, parse_error says why)`);
     if (tables.has(CATCH_ALL_TABLE)) throw new Error(`Pexip catalog: a class makes table ${db.name}.${CATCH_ALL_TABLE}, the catch-all's name`);
     const location = s3Location(bucket, folder);
@@ -175,6 +208,7 @@ export function pexipTables(input: PexipTablesInput): TableSpec[] {
       database: db.name,
       name: CATCH_ALL_TABLE,
       description: `Pexip ${kind} classes the metadata does not list: query with ${CATCH_ALL_CLASS_KEY} = '<class table name>'`,
+      serde: openxSerde({ [TIMESTAMP_COLUMN]: FIELDS.timestamp }),
       location,
       columns: [...columns, col(LOG_MESSAGE_COLUMN, 'string', 'The parsed fields, as one JSON string (json_extract_scalar)')],
       partitionKeys: [col(CATCH_ALL_CLASS_KEY, 'string', 'Folder (table name) of the class, e.g. support_teams'), ...partitionColumns()],

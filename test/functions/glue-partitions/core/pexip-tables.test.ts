@@ -27,11 +27,11 @@ describe('glue-partitions core: Pexip tables from the metadata', () => {
     expect(cols).to.include({ event_time: 'string', kind: 'string', class: 'string', raw: 'string', parse_error: 'string', syslog_time: 'string', system: 'string', originating_date: 'date', level: 'string', name: 'string' });
     expect(cols.log_message).to.match(/^struct<message:string,conference:string,/);
     for (const f of ['conference_id:string', 'licenses:int', 'registered:boolean', 'detail:array<string>']) expect(cols.log_message).to.contain(f);
-    expect(t.columns.at(-1)!.name).to.equal('log_message');
+    expect(t.columns.slice(-2).map((c) => c.name)).to.deep.equal(['log_message', 'log_message_json']);
     // And the JSON SerDe tolerates malformed lines and maps @timestamp
     expect(t.serde).to.deep.equal({
       library: 'org.openx.data.jsonserde.JsonSerDe',
-      parameters: { 'ignore.malformed.json': 'TRUE', 'case.insensitive': 'TRUE', 'mapping.event_time': '@timestamp' },
+      parameters: { 'ignore.malformed.json': 'TRUE', 'case.insensitive': 'TRUE', 'mapping.event_time': '@timestamp', 'mapping.log_message_json': 'log_message' },
     });
   });
 
@@ -59,5 +59,16 @@ describe('glue-partitions core: Pexip tables from the metadata', () => {
   it('leaves projection out when partitions are added by the function', () => {
     const t = pexipTables({ metadata: defaultPexipMetadata(), bucket: 'b', prefix: '', projection: false })[0];
     expect(Object.keys(t.parameters).filter((k) => k.startsWith('projection') || k.startsWith('storage'))).to.deep.equal([]);
+  });
+});
+
+describe('glue-partitions core: corrections to the original structs', () => {
+  it('audit mode is text (octal) and inode numbers are bigint; everything else is the original', () => {
+    const path = tables().find((t) => t.name === 'path')!.columns.find((c) => c.name === 'log_message')!.type;
+    expect(path).to.contain('mode:string').and.contain('inode:bigint').and.contain('item:int').and.contain('ouid:int');
+  });
+  it('every support class has the Detail lines', () => {
+    const media = tables().find((t) => t.name === 'support_media')!.columns.find((c) => c.name === 'log_message')!.type;
+    expect(media).to.equal('struct<message:string,mode:string,media_type:string,stream_id:int,call_id:string,detail:array<string>>');
   });
 });

@@ -11,6 +11,7 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { pexipDatabases, pexipTables } from '../../functions/glue-partitions/core/pexip-tables';
 import type { TableSpec } from '../../functions/glue-partitions/core/table-spec';
+import type { PexipMetadata } from '../../functions/glue-partitions/core/metadata';
 import { KEY_DELETION_WINDOW_DAYS, keyPolicyStatements } from '../common/encryption-key';
 import { deployEnvironment } from '../common/environment';
 import { HardenedBucket } from '../common/hardened-bucket';
@@ -19,6 +20,7 @@ import { useStableLogicalIds } from '../common/logical-ids';
 import { deadLetterTable } from './dead-letter-table';
 import { ELB_LOG_TYPES, ELB_TABLE_NAMES, elbTables, type ElbLogType } from './elb-tables';
 import { crawlerStatements } from './iam';
+import { PartitionFunction } from './partition-function';
 import { GLUE_CATALOG_DEFAULTS, resolvePexipMetadata, validateGlueCatalogProps, type GlueCatalogProps } from './props';
 import { conferencesPerDay, deadLettersByReason, errorLevelSupportLogsPerDay, slowestAlbRequests, topElb5xxTargets, type NamedQuerySpec } from './queries';
 
@@ -49,6 +51,8 @@ export class GlueCatalog extends Construct {
   readonly kmsKeyArn: string;
   readonly namedQueries: NamedQuerySpec[] = [];
   readonly crawlers: GlueCrawler[] = [];
+  /** The glue-partitions function, with `pexip.partitions: 'function'`. */
+  readonly partitionFunction?: PartitionFunction;
 
   constructor(scope: Construct, id: string, props: GlueCatalogProps) {
     super(scope, id);
@@ -60,12 +64,16 @@ export class GlueCatalog extends Construct {
     const a = props.athena ?? {};
 
     // --- Pexip
+    let pexipFunction: { metadata: PexipMetadata; prefix: string; custom: boolean; tables: TableSpec[] } | undefined;
     if (props.pexip) {
       const p = props.pexip;
       const metadata = resolvePexipMetadata(p);
       const prefix = p.prefix ?? d.pexipPrefix;
       for (const db of pexipDatabases(metadata)) this.addDatabase(db.name, `Pexip Infinity ${db.kind} logs exported by the pexip wrangler`);
-      this.tables.push(...pexipTables({ metadata, bucket: p.bucketName, prefix, projection: p.projectionYears ?? d.projectionYears }));
+      const tables = pexipTables({ metadata, bucket: p.bucketName, prefix, projection: p.projectionYears ?? d.projectionYears });
+      // With the partition function, the function owns the Pexip tables (Terraform would undo its updates).
+      if ((p.partitions ?? d.partitions) === 'projection') this.tables.push(...tables);
+      else pexipFunction = { metadata, prefix, custom: p.metadataFile !== undefined || p.metadata !== undefined, tables };
       if (p.crawlers?.enabled) this.addCrawlers(p.bucketName, prefix, pexipDatabases(metadata), p.crawlers.schedule, props, env);
     }
 
@@ -108,7 +116,9 @@ export class GlueCatalog extends Construct {
     for (const t of this.tables) this.addTable(t);
 
     // --- Athena: key, results bucket, workgroup
-    this.kmsKeyArn = props.kmsKeyArn ?? this.createKey(name, env, tags);
+    const fnName = props.pexip?.partitionFunction?.functionName ?? `${name}-partitions`;
+    const logGroups = pexipFunction ? [`arn:${env.partition}:logs:${env.region}:${env.accountId}:log-group:/aws/lambda/${fnName}`] : [];
+    this.kmsKeyArn = props.kmsKeyArn ?? this.createKey(name, env, logGroups, tags);
     const results = new HardenedBucket(this, 'results_bucket', {
       bucketName: a.resultsBucketName,
       namePrefix: `${name}-athena-`,
@@ -136,13 +146,31 @@ export class GlueCatalog extends Construct {
       tags,
     });
 
-    // --- Named queries
+    if (pexipFunction && props.pexip) {
+      const pf = pexipFunction;
+      this.partitionFunction = new PartitionFunction(this, 'partitions', {
+        name,
+        env,
+        exportBucket: props.pexip.bucketName,
+        exportPrefix: pf.prefix,
+        databases: pexipDatabases(pf.metadata).map((x) => x.name),
+        catalogId: props.pexip.catalogId,
+        metadata: pf.custom ? { value: pf.metadata, bucket: results.bucket.bucket, bucketArn: results.bucket.arn, kmsKeyArn: this.kmsKeyArn } : undefined,
+        kmsKeyArn: this.kmsKeyArn,
+        options: props.pexip.partitionFunction,
+        extraPolicyStatements: props.extraPolicyStatements,
+        tags,
+      });
+    }
+
+    // --- Named queries (over the tables of either mode: the function creates the same ones)
     const queries: NamedQuerySpec[] = [];
+    const allTables = [...this.tables, ...(pexipFunction?.tables ?? [])];
     if (props.pexip) {
-      const supportDb = this.tables.find((t) => t.name === 'administrator_conference')?.database;
+      const supportDb = allTables.find((t) => t.name === 'administrator_conference')?.database;
       if (supportDb) {
         queries.push(conferencesPerDay(supportDb));
-        const supportTables = this.tables.filter((t) => t.database === supportDb && t.partitionKeys.length === 3).map((t) => t.name);
+        const supportTables = allTables.filter((t) => t.database === supportDb && t.partitionKeys.length === 3).map((t) => t.name);
         queries.push(errorLevelSupportLogsPerDay(supportDb, supportTables));
       }
     }
@@ -196,14 +224,15 @@ export class GlueCatalog extends Construct {
     });
   }
 
-  private createKey(name: string, env: ReturnType<typeof deployEnvironment>, tags?: Record<string, string>): string {
-    // Only the account-root delegation: Athena encrypts with the querying principal's own permissions.
-    const [rootStatement] = keyPolicyStatements(env, []);
+  private createKey(name: string, env: ReturnType<typeof deployEnvironment>, logGroupArns: string[], tags?: Record<string, string>): string {
+    // The account-root delegation (Athena encrypts with the querying principal's own permissions),
+    // and CloudWatch Logs for the partition function's log group when there is one.
+    const statements = keyPolicyStatements(env, logGroupArns).slice(0, logGroupArns.length > 0 ? 2 : 1);
     const key = new KmsKey(this, 'key', {
-      description: `Glue catalog ${name}: Athena query results`,
+      description: `Glue catalog ${name}: Athena query results${logGroupArns.length ? ' and the partition function logs' : ''}`,
       enableKeyRotation: true,
       deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
-      policy: policyDocument(this, 'key_policy', [rootStatement]),
+      policy: policyDocument(this, 'key_policy', statements),
       tags,
     });
     new KmsAlias(this, 'key_alias', { name: `alias/${name}-athena`, targetKeyId: key.keyId });

@@ -5,6 +5,7 @@ import { defaultPexipMetadata } from '../../functions/glue-partitions/core/defau
 import { GLUE_NAME, parsePexipMetadata, type PexipMetadata } from '../../functions/glue-partitions/core/metadata';
 import { DEFAULT_PROJECTION_YEARS, type ProjectionYears } from '../../functions/glue-partitions/core/pexip-tables';
 import { DEFAULT_DEAD_LETTER_PREFIX } from '../../functions/shared/contract';
+import type { FunctionOptions } from '../common/bundled-function';
 import type { PolicyStatement } from '../common/iam';
 import { checkInt, checkName, failFor, isLiteral } from '../common/validation';
 import { ELB_LOG_TYPES, type ElbLogType } from './elb-tables';
@@ -29,6 +30,18 @@ export interface PexipCatalogOptions {
    * (never into the projected tables). @default off
    */
   readonly crawlers?: { readonly enabled: boolean; /** cron(...) @default none: run on demand */ readonly schedule?: string };
+  /**
+   * How partitions become visible. `projection`: Athena computes them from the S3 layout (no
+   * function, no crawler). `function`: for catalogs read by engines other than Athena or across
+   * accounts: Terraform creates the databases, and the glue-partitions function creates or updates
+   * the tables and adds each new day's partition when the wrangler writes an object (the export
+   * bucket must send events to EventBridge). @default 'projection'
+   */
+  readonly partitions?: 'projection' | 'function';
+  /** With `partitions: 'function'`: the Glue catalog's account, when it is another one. @default the deploying account */
+  readonly catalogId?: string;
+  /** With `partitions: 'function'`: the function's settings. @default `<name>-partitions`, 256 MB, 60 s */
+  readonly partitionFunction?: FunctionOptions;
 }
 
 /** The load balancers' own log bucket (the ElbProcessor's, or any). */
@@ -104,6 +117,7 @@ export const GLUE_CATALOG_DEFAULTS = {
   bytesScannedCutoffPerQuery: 10 * 1024 ** 3,
   resultsExpirationDays: 30,
   resultsPrefix: 'results/',
+  partitions: 'projection',
   forceDestroy: false,
 } as const;
 
@@ -139,6 +153,9 @@ export function validateGlueCatalogProps(p: GlueCatalogProps): void {
       checkInt(fail, 'pexip.projectionYears.last', y.last, 1970, 9999);
       if (y.last < y.first) fail(`pexip.projectionYears: last (${y.last}) is before first (${y.first})`);
     }
+    if (p.pexip.partitions !== undefined && p.pexip.partitions !== 'projection' && p.pexip.partitions !== 'function') fail(`pexip.partitions must be "projection" or "function", got "${p.pexip.partitions}"`);
+    if ((p.pexip.catalogId !== undefined || p.pexip.partitionFunction !== undefined) && p.pexip.partitions !== 'function') fail('pexip.catalogId and pexip.partitionFunction apply only with pexip.partitions: "function"');
+    if (p.pexip.catalogId !== undefined && isLiteral(p.pexip.catalogId) && !/^\d{12}$/.test(p.pexip.catalogId)) fail(`pexip.catalogId must be a 12-digit account id, got "${p.pexip.catalogId}"`);
     if (p.pexip.crawlers?.schedule !== undefined && !/^cron\(.+\)$/.test(p.pexip.crawlers.schedule)) {
       fail(`pexip.crawlers.schedule must be a cron(...) expression, got "${p.pexip.crawlers.schedule}"`);
     }

@@ -174,3 +174,37 @@ describe('GlueCatalog (synth)', function () {
     });
   }
 });
+
+describe('GlueCatalog with the partition function (no projection)', function () {
+  this.timeout(120_000);
+  it('creates the databases but leaves the Pexip tables to the function, which may only touch their tables', () => {
+    // Given partitions: 'function' and a cross-account catalog
+    const tf = synth((scope) => new GlueCatalog(scope, 'catalog', { name: 'logs-catalog', pexip: { bucketName: 'pexip-export', partitions: 'function', catalogId: '210987654321' } }));
+    // Then the databases exist, no Pexip table is in Terraform
+    expect(Object.values(resourcesOf(tf, 'aws_glue_catalog_database')).map((d) => d.name).sort()).to.deep.equal(['gluedb_pexip_audit_logs', 'gluedb_pexip_support_logs', 'gluedb_pexip_web_logs']);
+    expect(resourcesOf(tf, 'aws_glue_catalog_table')).to.deep.equal({});
+    // And the function reads the export's bucket and prefix, the catalog account, the bundled metadata
+    const fn = Object.values(resourcesOf(tf, 'aws_lambda_function'))[0];
+    expect(fn.environment.variables).to.deep.equal({ EXPORT_BUCKET: 'pexip-export', EXPORT_PREFIX: 'pexip/', GLUE_CATALOG_ID: '210987654321' });
+    // And its Glue grant names the catalog account's three databases and their tables, nothing else
+    const glue = allStatements(tf).find((s) => s.statement.sid === 'ManageTablesAndPartitions')!.statement;
+    expect(glue.resources.every((r) => r.includes(':glue:') && r.includes(':210987654321:'))).to.equal(true);
+    expect(glue.resources.filter((r) => r.includes(':table/'))).to.have.length(3);
+    // And EventBridge invokes it for objects under the export prefix
+    const rule = Object.values(resourcesOf(tf, 'aws_cloudwatch_event_rule'))[0];
+    expect(rule.event_pattern).to.contain('pexip-export').and.contain('pexip/');
+    // And the named Pexip queries still ship (the function creates the same tables)
+    expect(Object.values(resourcesOf(tf, 'aws_athena_named_query')).map((q) => q.name)).to.include('logs-catalog-conferences-per-day');
+    // And the key lets CloudWatch Logs encrypt the function's log group
+    expect(allStatements(tf).some((s) => s.statement.sid === 'AllowCloudWatchLogsForOwnLogGroups')).to.equal(true);
+  });
+
+  it('uploads a user metadata file for the function and lets it read only that object', () => {
+    const tf = synth((scope) => new GlueCatalog(scope, 'catalog', { name: 'logs-catalog', pexip: { bucketName: 'pexip-export', partitions: 'function', metadata: defaultPexipMetadata() } }));
+    const obj = Object.values(resourcesOf(tf, 'aws_s3_object'))[0];
+    expect(obj.key).to.equal('config/pexip_logs_metadata.json');
+    const fn = Object.values(resourcesOf(tf, 'aws_lambda_function'))[0];
+    expect(fn.environment.variables.METADATA_S3_URI).to.match(/^s3:\/\/\$\{aws_s3_object\.[a-z_]+\.bucket\}\/\$\{aws_s3_object\.[a-z_]+\.key\}$/);
+    expect(allStatements(tf).find((s) => s.statement.sid === 'ReadMetadata')!.statement.resources).to.deep.equal(['${aws_s3_bucket.catalog_results_bucket_bucket.arn}/config/pexip_logs_metadata.json']);
+  });
+});

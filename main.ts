@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LogPipeline } from './modules/log-pipeline';
 import { ElbProcessor } from './modules/elb-processor';
+import { GlueCatalog } from './modules/glue-catalog';
 import { ENDPOINT_RULE } from './functions/shared/contract';
 import { ruleValidation } from './modules/common/variable-validation';
 
@@ -18,6 +19,7 @@ export const EXAMPLE_REGION = 'eu-west-1';
 export class ExampleStack extends TerraformStack {
   readonly pipeline: LogPipeline;
   readonly elb: ElbProcessor;
+  readonly catalog: GlueCatalog;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -84,6 +86,19 @@ export class ExampleStack extends TerraformStack {
       // EventBridge leaves the bucket's single notification configuration free for other consumers.
       notification: 'eventbridge',
       metadata: { environment: 'example', application: 'example-app' },
+    });
+
+    // ---- Glue catalog + Athena: the Pexip export, the load balancers' logs and the dead letters, queryable. ----
+    const pexipExport = new TerraformVariable(this, 'pexip_export_bucket', {
+      type: 'string',
+      default: 'example-pexip-export',
+      description: 'PLACEHOLDER: bucket the Pexip wrangler exports to (PexipIngest\'s export bucket once it is in this stack).',
+    });
+    this.catalog = new GlueCatalog(this, 'catalog', {
+      name: 'example-catalog',
+      pexip: { bucketName: pexipExport.stringValue },
+      elb: { bucketName: this.elb.bucketName, logPrefix: 'alb' },
+      deadLetters: [{ name: 'elb', bucketName: this.elb.deadLetterBucketName }],
     });
   }
 }

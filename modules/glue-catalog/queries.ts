@@ -29,7 +29,7 @@ export function conferencesPerDay(supportDb: string): NamedQuerySpec {
     description: 'Number of distinct conferences per day this month (the original NumberOfConferencesPerDay query)',
     database: supportDb,
     sql: [
-      `SELECT date(from_iso8601_timestamp(${TIMESTAMP_COLUMN})) AS day,`,
+      `SELECT date(from_iso8601_timestamp(${TIMESTAMP_COLUMN})) AS log_date,`,
       `       count(DISTINCT ${FIELDS.logMessage}.conference_id) AS number_of_conferences`,
       `FROM ${table(supportDb, classTableName('administrator.conference'))}`,
       `WHERE ${THIS_MONTH}`,
@@ -49,7 +49,7 @@ export function errorLevelSupportLogsPerDay(supportDb: string, supportTables: re
     description: 'Number of ERROR-level support log lines per day this month, all classes (the original NumberOfErrorLevelSupportLogsPerDay query)',
     database: supportDb,
     sql: [
-      `SELECT date(from_iso8601_timestamp(${TIMESTAMP_COLUMN})) AS day, count(*) AS number_of_error_level_logs`,
+      `SELECT date(from_iso8601_timestamp(${TIMESTAMP_COLUMN})) AS log_date, count(*) AS number_of_error_level_logs`,
       'FROM (',
       parts.join('\n  UNION ALL\n'),
       ')',

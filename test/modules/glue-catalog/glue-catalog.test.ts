@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
@@ -206,5 +206,21 @@ describe('GlueCatalog with the partition function (no projection)', function () 
     const fn = Object.values(resourcesOf(tf, 'aws_lambda_function'))[0];
     expect(fn.environment.variables.METADATA_S3_URI).to.match(/^s3:\/\/\$\{aws_s3_object\.[a-z_]+\.bucket\}\/\$\{aws_s3_object\.[a-z_]+\.key\}$/);
     expect(allStatements(tf).find((s) => s.statement.sid === 'ReadMetadata')!.statement.resources).to.deep.equal(['${aws_s3_bucket.catalog_results_bucket_bucket.arn}/config/pexip_logs_metadata.json']);
+  });
+});
+
+describe('GlueCatalog README', () => {
+  it('lists every table with its location template, and shows the named queries', () => {
+    // Given the catalog the README documents (same props as its listing)
+    const stack = new TerraformStack(Testing.app(), 'readme');
+    const c = new GlueCatalog(stack, 'c', { name: 'logs-catalog', pexip: { bucketName: 'export-bucket' }, elb: { bucketName: 'elb-bucket', logPrefix: 'prefix' }, deadLetters: [{ name: 'elb', bucketName: 'dl-bucket' }] });
+    const readme = readFileSync(join(__dirname, '../../../modules/glue-catalog/README.md'), 'utf8');
+    // Then each table's row is there, with the template as synthesized
+    for (const t of c.tables) {
+      const template = t.parameters['storage.location.template'].replace(/^s3:\/\/[^/]+\//, 's3://<bucket>/');
+      expect(readme, `${t.database}.${t.name}`).to.contain(`| \`${t.database}\` | \`${t.name}\` | \`${template}\` |`);
+    }
+    // And each named query is shown (the first lines of its SQL)
+    for (const q of c.namedQueries) expect(readme, q.id).to.contain(q.sql.split('\n').slice(0, 2).join('\n'));
   });
 });

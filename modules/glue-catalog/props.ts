@@ -86,7 +86,7 @@ export interface AthenaOptions {
 }
 
 export interface GlueCatalogProps {
-  /** Names the workgroup, the results bucket, the key alias and the crawlers: 3..32 lowercase letters, digits, hyphens. */
+  /** Names the workgroup, the results bucket, the key alias, the queries, the crawlers and the partition function: 3..32 lowercase letters, digits, hyphens. */
   readonly name: string;
   /** Catalog the Pexip wrangler's export. @default not catalogued */
   readonly pexip?: PexipCatalogOptions;
@@ -99,7 +99,7 @@ export interface GlueCatalogProps {
   readonly athena?: AthenaOptions;
   /** Key of the query results. @default a created key with rotation on */
   readonly kmsKeyArn?: string;
-  /** Statements added to the crawlers' role (e.g. `kms:Decrypt` on the export bucket's key). @default none */
+  /** Statements added to the crawlers' and the partition function's roles (e.g. `kms:Decrypt` on the export bucket's key). @default none */
   readonly extraPolicyStatements?: PolicyStatement[];
   readonly tags?: Record<string, string>;
 }

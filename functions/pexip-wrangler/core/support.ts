@@ -5,7 +5,7 @@ import { keyEnd, scanPairs } from './pairs';
 import { parseOriginating, parseRfc3339 } from './time';
 import { recordHead } from './syslog';
 import type { JsonRecord, KindParse, SyslogHeader } from './types';
-import { fieldName, supportValue } from './value-rules';
+import { supportKey, typedValue } from './value-rules';
 
 /**
  * `<syslog_time> <system> <YYYY-MM-DD> <HH:MM:SS,mmm> Level="…" Name="…" Message="…" Key="…" …`
@@ -42,7 +42,8 @@ export function parseSupport(line: string, h: SyslogHeader): KindParse | undefin
       logMessage[LOG_MESSAGE_FIELDS.detail] = undefined; // keeps the pair's place in the object
     } else {
       if (key === 'Message' && message === undefined) message = value;
-      let field = fieldName(key);
+      const info = supportKey(key);
+      let field = info.field;
       if (field in logMessage) {
         // A repeated key keeps every value: the second is Key_2 and so on (counted, not searched: a line can repeat a key thousands of times).
         const n = (repeats.get(field) ?? 1) + 1;
@@ -50,7 +51,7 @@ export function parseSupport(line: string, h: SyslogHeader): KindParse | undefin
         field = `${field}_${n}`;
         while (field in logMessage) field += '_'; // a literal Key_2 came first
       }
-      logMessage[field] = supportValue(key, withLineBreaks(value));
+      logMessage[field] = typedValue(info.type, withLineBreaks(value));
     }
   }
   const cls = name === undefined ? 'support' : supportClass(name, message);

@@ -9,6 +9,8 @@ import { exportFolder } from '../../../functions/pexip-wrangler/contract';
 import { eventBridgeObjectCreated, s3Event } from '../../factories/s3';
 import { lambdaContext } from '../../factories/lambda-context';
 import { TEST_AWS_ENV, startMoto, type MotoServer } from '../../support/moto';
+import { functionDir, loadFunction } from '../../support/load-function';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 
 const BUCKET = 'pexip-export';
 const PREFIX = 'pexip/';
@@ -134,5 +136,44 @@ describe('glue-partitions function against moto Glue', function () {
       'pexip/support/readme.txt: not <kind>/<table>/year=YYYY/month=MM/day=DD/<file>',
       'other/support/x/year=2026/month=01/day=09/f.gz: not under the export prefix "pexip/"',
     ]);
+  });
+
+  it('the Lambda entry reads a user metadata file from S3 once and catalogs its classes', async () => {
+    // Given a user's metadata with one support class, uploaded where the construct puts it
+    const s3 = new S3Client({ endpoint: moto.endpoint, region: 'eu-west-1', forcePathStyle: true });
+    await s3.send(new CreateBucketCommand({ Bucket: 'catalog-results', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
+    const metadata = {
+      support: {
+        glue_database_name: 'my_support_logs',
+        log_names: ['support.teams'],
+        columns: [{ Name: 'level', Type: 'string' }, { Name: 'log_message', Type: '' }],
+        log_struct: { 'support.teams': 'struct<message:string,call_id:string>' },
+      },
+    };
+    await s3.send(new PutObjectCommand({ Bucket: 'catalog-results', Key: 'config/pexip_logs_metadata.json', Body: JSON.stringify(metadata) }));
+    s3.destroy();
+    // When the function is loaded as Lambda does (cold start) and handles an EventBridge event
+    const handler = loadFunction<(e: unknown, c: unknown) => Promise<{ partitionsCreated: number }>>(functionDir('glue-partitions'), {
+      EXPORT_BUCKET: BUCKET,
+      METADATA_S3_URI: 's3://catalog-results/config/pexip_logs_metadata.json',
+      AWS_ENDPOINT_URL: moto.endpoint,
+    });
+    const r = await handler(eventBridgeObjectCreated({ bucket: BUCKET, key: keyOf('support', 'support.teams') }), lambdaContext());
+    // Then the class table is in the user's database, with the user's struct
+    expect(r.partitionsCreated).to.equal(1);
+    const { Table } = await glue.send(new GetTableCommand({ DatabaseName: 'my_support_logs', Name: 'support_teams' }));
+    expect(Table?.StorageDescriptor?.Columns?.find((c) => c.Name === 'log_message')?.Type).to.equal('struct<message:string,call_id:string,detail:array<string>>');
+    delete process.env.METADATA_S3_URI;
+  });
+
+  it('the Lambda entry fails every invocation naming a bad variable', async () => {
+    const handler = loadFunction<(e: unknown) => Promise<unknown>>(functionDir('glue-partitions'), { EXPORT_BUCKET: 'Not_A_Bucket' });
+    let message = '';
+    try {
+      await handler(eventBridgeObjectCreated({ bucket: BUCKET, key: keyOf('support', 'support.dns') }));
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).to.contain('EXPORT_BUCKET');
   });
 });

@@ -24,6 +24,8 @@ export interface KinesisEventSourceProps {
   readonly failureQueueArn: string;
   readonly options?: EventSourceOptions;
   readonly defaults: Required<EventSourceOptions>;
+  /** Split a batch whose invocation fails, to isolate a record that crashes the function. @default true */
+  readonly bisectOnFunctionError?: boolean;
   /** Lambda checks the role's stream permissions when the mapping is created. */
   readonly dependsOn: ITerraformDependable[];
   readonly tags?: Record<string, string>;
@@ -40,7 +42,7 @@ export function kinesisEventSource(scope: Construct, id: string, p: KinesisEvent
     maximumBatchingWindowInSeconds: e.maxBatchingWindowSeconds ?? d.maxBatchingWindowSeconds,
     parallelizationFactor: e.parallelizationFactor ?? d.parallelizationFactor,
     functionResponseTypes: ['ReportBatchItemFailures'],
-    bisectBatchOnFunctionError: true,
+    bisectBatchOnFunctionError: p.bisectOnFunctionError ?? true,
     maximumRetryAttempts: e.maximumRetryAttempts ?? d.maximumRetryAttempts,
     maximumRecordAgeInSeconds: e.maximumRecordAgeSeconds ?? d.maximumRecordAgeSeconds,
     destinationConfig: { onFailure: { destinationArn: p.failureQueueArn } },

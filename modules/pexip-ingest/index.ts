@@ -204,6 +204,9 @@ export class PexipIngest extends Construct {
       options: props.eventSource,
       defaults: DEFAULTS,
       dependsOn: [this.wrangler.rolePolicy],
+      // No bisecting: the wrangler never fails on a line (unreadable ones are exported as such), and a
+      // split batch would start at another record, so its S3 objects would not overwrite the first try's.
+      bisectOnFunctionError: false,
       tags,
     });
 
@@ -253,7 +256,7 @@ export class PexipIngest extends Construct {
     output('kms_key_arn', this.kmsKeyArn, 'KMS key of the log groups, stream, queue and buckets');
     output('wrangler_function_name', this.wrangler.function.functionName, 'Pexip wrangler Lambda function name');
     output('wrangler_role_arn', this.wrangler.role.arn, 'Wrangler execution role (map it to an OpenSearch backend role when indexing)');
-    if (this.exportBucketName) output('export_bucket', this.exportBucketName, `S3 bucket of the Athena export (prefix ${this.exportPrefix})`);
+    if (this.exportBucketName) output('export_bucket', this.exportBucketName, 'S3 bucket of the Athena export (under the export prefix)');
     output('dead_letter_bucket', this.deadLetterBucketName, 'S3 bucket of lines a destination refused for good');
     output('failure_queue_url', this.failureQueueUrl, 'SQS queue receiving metadata of batches the wrangler gave up on');
     output('syslog_role_arn', this.syslogRole.arn, 'Role of the syslog server (CloudWatch agent)');

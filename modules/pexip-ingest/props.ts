@@ -39,7 +39,12 @@ export interface PexipIngestProps {
   /** Names every resource (`<name>-wrangler`, ...): 3..32 lowercase letters, digits and hyphens. */
   readonly name: string;
   /** Which Pexip syslog checkboxes you use besides the support log. @default both true */
-  readonly kinds?: { readonly audit?: boolean; readonly web?: boolean };
+  readonly kinds?: {
+    /** The audit log (auditd via audispd): its RAW and JSON groups. @default true */
+    readonly audit?: boolean;
+    /** The web server log (Apache): its RAW and JSON groups. @default true */
+    readonly web?: boolean;
+  };
   /** Retention of the RAW groups, days. @default 30 */
   readonly rawRetentionDays?: number;
   readonly jsonCopy?: JsonCopyOptions;
@@ -87,8 +92,7 @@ export const DEFAULTS = {
   logLevel: P.logLevel,
   logRetentionDays: P.logRetentionDays,
   batchSize: P.batchSize,
-  // Syslog arrives in bursts: a longer window makes fewer, fuller S3 objects.
-  maxBatchingWindowSeconds: 10,
+  maxBatchingWindowSeconds: P.maxBatchingWindowSeconds,
   parallelizationFactor: P.parallelizationFactor,
   startingPosition: P.startingPosition,
   maximumRetryAttempts: P.maximumRetryAttempts,

@@ -38,7 +38,7 @@ describe('PexipIngest: resources (defaults)', function () {
       JSON_LOG_GROUP_SUFFIX: '_JSON',
     });
     const [, esm] = onlyResource(tf, 'aws_lambda_event_source_mapping');
-    expect([esm.function_response_types, esm.maximum_retry_attempts, esm.bisect_batch_on_function_error]).to.deep.equal([['ReportBatchItemFailures'], 10, true]);
+    expect([esm.function_response_types, esm.maximum_retry_attempts, esm.bisect_batch_on_function_error, esm.maximum_batching_window_in_seconds]).to.deep.equal([['ReportBatchItemFailures'], 10, false, 5]);
   });
 
   it('grants the wrangler only its prefixes and groups, and the syslog server only the RAW groups', () => {

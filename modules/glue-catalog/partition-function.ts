@@ -81,6 +81,7 @@ export class PartitionFunction extends Construct {
       timeout: o.timeout ?? 60,
       applicationLogLevel: o.logLevel,
       reservedConcurrency: o.reservedConcurrency,
+      tracing: o.tracing,
       logRetentionDays: o.logRetentionDays ?? 30,
       logKmsKeyArn: p.kmsKeyArn,
       vpc: o.vpc,

@@ -32,10 +32,13 @@ const KEY_POLICIES = [
   'data.aws_iam_policy_document.logs_key_policy',
   'data.aws_iam_policy_document.elb_key_policy',
   'data.aws_iam_policy_document.pexip_key_policy',
+  'data.aws_iam_policy_document.catalog_key_policy',
 ];
 const DEAD_LETTER_BUCKETS = ['aws_s3_bucket.logs_dead_letter_bucket', 'aws_s3_bucket.elb_dead_letter_bucket', 'aws_s3_bucket.pexip_dead_letter_bucket'];
 const ELB_LOG_BUCKET = 'aws_s3_bucket.elb_log_bucket_bucket';
 const PEXIP_EXPORT_BUCKET = 'aws_s3_bucket.pexip_exports_bucket';
+/** GlueCatalog's Athena query results (expire after 30 days by default). */
+const ATHENA_RESULTS_BUCKET = 'aws_s3_bucket.catalog_results_bucket_bucket';
 
 export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
   // ---- KMS key policies (modules/common/encryption-key.ts)
@@ -45,8 +48,8 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
     resources: KEY_POLICIES,
     reason:
       'False positive: these documents are KMS key policies, where Resource "*" means "this key" (the only form AWS accepts). ' +
-      'kms:* is granted to the key\'s own account root only (AWS\'s default key policy, so IAM policies decide), and CloudWatch Logs ' +
-      'gets encrypt/decrypt limited by kms:EncryptionContext:aws:logs:arn to the module\'s own log groups.',
+      'kms:* is granted to the key\'s own account root only (AWS\'s default key policy, so IAM policies decide); where the key encrypts ' +
+      'log groups, CloudWatch Logs gets encrypt/decrypt limited by kms:EncryptionContext:aws:logs:arn to the module\'s own log groups.',
   })),
 
   // ---- Lambda functions (modules/common/bundled-function.ts)
@@ -130,7 +133,7 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
   {
     check: 'CKV_AWS_18',
     target: 'example-stacks',
-    resources: [...DEAD_LETTER_BUCKETS, ELB_LOG_BUCKET, PEXIP_EXPORT_BUCKET],
+    resources: [...DEAD_LETTER_BUCKETS, ELB_LOG_BUCKET, PEXIP_EXPORT_BUCKET, ATHENA_RESULTS_BUCKET],
     reason:
       'Choice: access logging needs a separate log bucket per account and region (itself unlogged); every writer of these buckets is a role ' +
       'or service this module grants, and CloudTrail data events cover object access where an account requires it.',
@@ -138,9 +141,10 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
   {
     check: 'CKV_AWS_21',
     target: 'example-stacks',
-    resources: [...DEAD_LETTER_BUCKETS, ELB_LOG_BUCKET],
+    resources: [...DEAD_LETTER_BUCKETS, ELB_LOG_BUCKET, ATHENA_RESULTS_BUCKET],
     reason:
-      'Choice: objects are written once under unique keys (log delivery, dead letters with their own ids) and expire by lifecycle; ' +
+      'Choice: objects are written once under unique keys (log delivery, dead letters with their own ids, Athena results per query id) ' +
+      'and expire by lifecycle; ' +
       'versioning would only keep noncurrent copies that nothing ever creates, and would have to be expired separately.',
   },
   {
@@ -163,9 +167,10 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
   {
     check: 'CKV_AWS_144',
     target: 'example-stacks',
-    resources: [...DEAD_LETTER_BUCKETS, ELB_LOG_BUCKET],
+    resources: [...DEAD_LETTER_BUCKETS, ELB_LOG_BUCKET, ATHENA_RESULTS_BUCKET],
     reason:
-      'Choice: the contents are transient (ELB logs until processed, 7 days; dead letters for replay, 90 days); replication to another ' +
+      'Choice: the contents are transient (ELB logs until processed, 7 days; dead letters for replay, 90 days; Athena query results, ' +
+      '30 days, re-creatable by running the query again); replication to another ' +
       'region would need a second bucket, key and role per module for data that is already indexed or kept for a short replay window.',
   },
   {
@@ -181,5 +186,11 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
     target: 'example-stacks',
     resources: [PEXIP_EXPORT_BUCKET],
     reason: 'Choice: the export is read by Athena queries over its partitions, not by event consumers; nothing would subscribe to the events.',
+  },
+  {
+    check: 'CKV2_AWS_62',
+    target: 'example-stacks',
+    resources: [ATHENA_RESULTS_BUCKET],
+    reason: 'Choice: Athena writes query results and returns them to the caller of the query; nothing consumes bucket events.',
   },
 ];

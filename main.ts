@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LogPipeline } from './modules/log-pipeline';
 import { ElbProcessor } from './modules/elb-processor';
+import { PexipIngest } from './modules/pexip-ingest';
 import { ENDPOINT_RULE } from './functions/shared/contract';
 import { ruleValidation } from './modules/common/variable-validation';
 
@@ -18,6 +19,7 @@ export const EXAMPLE_REGION = 'eu-west-1';
 export class ExampleStack extends TerraformStack {
   readonly pipeline: LogPipeline;
   readonly elb: ElbProcessor;
+  readonly pexip: PexipIngest;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -84,6 +86,13 @@ export class ExampleStack extends TerraformStack {
       // EventBridge leaves the bucket's single notification configuration free for other consumers.
       notification: 'eventbridge',
       metadata: { environment: 'example', application: 'example-app' },
+    });
+
+    // ---- Pexip Infinity: syslog → RAW log groups → wrangler → S3 (Athena) and _JSON log groups. ----
+    this.pexip = new PexipIngest(this, 'pexip', {
+      name: 'example-pexip',
+      // Edit: the folders rsyslog writes for your Management Node and Conferencing Nodes.
+      nodes: [{ host: 'pxpmgmt', role: 'management' }, { host: 'pxpconf*', role: 'conferencing' }],
     });
   }
 }

@@ -47,8 +47,8 @@ describe('example app (main.ts)', function () {
     made.push(dir);
     // Then the stack JSON exists with the pipeline in it
     const tf = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
-    expect(Object.keys(tf.resource.aws_kinesis_stream)).to.deep.equal(['logs_stream']);
-    expect(Object.keys(tf.resource.aws_lambda_function).sort()).to.deep.equal(['elb_processor_function', 'logs_shipper_function']);
+    expect(Object.keys(tf.resource.aws_kinesis_stream).sort()).to.deep.equal(['logs_stream', 'pexip_stream']);
+    expect(Object.keys(tf.resource.aws_lambda_function).sort()).to.deep.equal(['elb_processor_function', 'logs_shipper_function', 'pexip_wrangler_function']);
     // And the region is an ordinary variable: nothing region-specific is decided at synth
     expect(tf.variable.region.default).to.equal('eu-west-1');
     expect(tf.variable.region.validation).to.equal(undefined);

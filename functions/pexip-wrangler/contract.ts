@@ -8,7 +8,7 @@
  * MIT 2019), so its users' Athena tables (`syslog_time`, `system`, `level`, `name`, `log_message`
  * struct) and Logs Insights queries (`log_message.Conference_ID`, `level`, `name`) keep working.
  */
-import { BULK_BYTES, DEAD_LETTER_ENV, DEFAULT_DEAD_LETTER_PREFIX, TARGET_ENV } from '../shared/contract';
+import { BULK_BYTES, DEAD_LETTER_ENV, DEFAULT_DEAD_LETTER_PREFIX, TARGET_ENV, type TextRule } from '../shared/contract';
 
 export const PEXIP_ENV = {
   ...TARGET_ENV,
@@ -43,6 +43,12 @@ export const RAW_LOG_GROUPS: Record<PexipKind, string> = {
   web: 'Pexip_Nodes_Web_Server_Logs_RAW',
 };
 export const RAW_SUFFIX = '_RAW';
+
+/** A part of a log group name (the JSON copy's suffix, a deployment's name prefix): log-group characters only. */
+export const LOG_GROUP_PART_RULE: TextRule = {
+  pattern: /^[\w\-./#]{1,100}$/,
+  describe: 'log group name characters (a-z, A-Z, 0-9, "_", "-", "/", ".", "#"), 1..100 of them',
+};
 
 /** Glue databases (support and audit as the original; web is new: the original never exported web logs). */
 export const GLUE_DATABASES: Record<PexipKind, string> = {

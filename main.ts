@@ -1,5 +1,5 @@
 /**
- * The example app: one stack with a LogPipeline, synthesizable as-is with no AWS credentials
+ * The example app: one stack with a LogPipeline, an ElbProcessor and a PexipIngest, synthesizable as-is with no AWS credentials
  * and no network (`npm run synth`). Every value a real deployment must change is a Terraform
  * variable with a placeholder default; set them with `TF_VAR_...` or `cdktf deploy --var`.
  */
@@ -88,11 +88,12 @@ export class ExampleStack extends TerraformStack {
       metadata: { environment: 'example', application: 'example-app' },
     });
 
-    // ---- Pexip Infinity: syslog → RAW log groups → wrangler → S3 (Athena) and _JSON log groups. ----
+    // ---- Pexip Infinity: syslog from the nodes into S3 (Athena), the _JSON groups and the same domain. ----
     this.pexip = new PexipIngest(this, 'pexip', {
       name: 'example-pexip',
-      // Edit: the folders rsyslog writes for your Management Node and Conferencing Nodes.
-      nodes: [{ host: 'pxpmgmt', role: 'management' }, { host: 'pxpconf*', role: 'conferencing' }],
+      opensearch: { endpoint: endpoint.stringValue, domainArn: domainArn.stringValue },
+      // Edit: the host folders rsyslog writes for your Management and Conferencing Nodes.
+      agent: { managementNodeHosts: ['pxpmgmt'], conferencingNodeHosts: ['pxpconf*'] },
     });
   }
 }

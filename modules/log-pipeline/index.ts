@@ -13,12 +13,12 @@ import { deadLetterDestination } from '../common/dead-letter';
 import { createEncryptionKey } from '../common/encryption-key';
 import { deployEnvironment } from '../common/environment';
 import { policyDocument, trustPolicy } from '../common/iam';
+import { kinesisEventSource } from '../common/kinesis-event-source';
 import { useStableLogicalIds } from '../common/logical-ids';
 import { openSearchEnvironment, openSearchWriteStatements } from '../common/opensearch-target';
 import { pipelineAlarmSpecs } from './alarms';
-import { kinesisEventSource } from './event-source';
 import { streamConsumerStatements, subscriptionRoleStatements, subscriptionTrustConditions } from './iam';
-import { DEFAULTS, LogPipelineProps, validate } from './props';
+import { DEFAULTS, EVENT_SOURCE_DEFAULTS, LogPipelineProps, validate } from './props';
 import { createSources } from './sources';
 import { createFailureQueue, queueNameOf } from './storage';
 import { pipelineStream } from './stream';
@@ -154,9 +154,11 @@ export class LogPipeline extends Construct {
     this.eventSourceMapping = kinesisEventSource(this, 'event_source', {
       streamArn: this.streamArn,
       functionArn: this.shipper.function.arn,
-      rolePolicy: this.shipper.rolePolicy,
       failureQueueArn: this.failureQueueArn,
       options: props.eventSource,
+      defaults: EVENT_SOURCE_DEFAULTS,
+      // Lambda checks the role's stream permissions when the mapping is created.
+      dependsOn: [this.shipper.rolePolicy],
       tags,
     });
 

@@ -14,8 +14,6 @@ export interface PipelineSourcesProps {
   readonly roleArn: string;
   /** CloudWatch Logs test-writes to the stream with the role when a subscription is created: wait for its policy. */
   readonly rolePolicy: ITerraformDependable;
-  /** Also wait for these (e.g. log groups created in the same stack). */
-  readonly dependsOn?: ITerraformDependable[];
   readonly filterPattern: string;
   readonly logGroupNames?: string[];
   /** Log groups never subscribed by the account policy (the shipper's own, against a feedback loop). */
@@ -41,7 +39,7 @@ export function createSources(scope: Construct, p: PipelineSourcesProps) {
         roleArn: p.roleArn,
         // Spread load over shards; document order does not matter to OpenSearch.
         distribution: 'Random',
-        dependsOn: [p.rolePolicy, ...(p.dependsOn ?? [])],
+        dependsOn: [p.rolePolicy],
       }),
   );
   let accountPolicy: CloudwatchLogAccountPolicy | undefined;

@@ -1,138 +1,134 @@
-import { LOG_GROUP_PART_RULE, PEXIP_DEFAULTS } from '../../functions/pexip-wrangler/contract';
 import { KEY_PREFIX_RULE } from '../../functions/shared/contract';
+import { PEXIP_DEFAULTS } from '../../functions/pexip-wrangler/contract';
 import type { AlarmsOption } from '../common/alarms';
 import { LOG_RETENTION_DAYS, type FunctionOptions } from '../common/bundled-function';
 import { validateDeadLetter, type DeadLetterOptions } from '../common/dead-letter';
 import { STORAGE_CLASSES } from '../common/hardened-bucket';
+import { validateEventSource } from '../common/kinesis-event-source';
 import type { PolicyStatement } from '../common/iam';
 import { validateOpenSearchTarget, type OpenSearchTarget } from '../common/opensearch-target';
 import { checkInt, checkName, failFor, isLiteral } from '../common/validation';
-import type { EventSourceOptions, StreamOptions } from '../log-pipeline/props';
+import { DEFAULTS as PIPELINE_DEFAULTS, type EventSourceOptions, type FailureQueueOptions, type StreamOptions } from '../log-pipeline/props';
+import { AGENT_DEFAULTS, HOST_GLOB_PATTERN, type AgentOptions } from './agent';
 
-/** A Pexip node whose syslog folder the CloudWatch agent tails. */
-export interface PexipNode {
-  /** The folder rsyslog writes for the node: `/var/log/syslog/<host>/` (wildcards allowed, e.g. `pxpconf*`). */
-  readonly host: string;
-  /** The log stream, as the original project named them by node role. */
-  readonly role: 'management' | 'conferencing';
-}
+export type { AgentOptions, DeadLetterOptions, EventSourceOptions, FailureQueueOptions, FunctionOptions, OpenSearchTarget, StreamOptions };
 
-export interface PexipExportOptions {
+export interface ExportOptions {
   /** `false`: no S3 export. @default true */
   readonly enabled?: boolean;
-  /** Use this bucket instead of creating one (its policy and encryption stay yours). */
-  readonly existingBucketName?: string;
-  /** Key prefix of the export; ends with `/`. @default 'pexip/' */
+  /** Use this bucket instead of creating one. */
+  readonly existingBucket?: { readonly name: string; readonly kmsKeyArn?: string };
+  /** Key prefix (relative, ends with `/`). @default 'pexip/' */
   readonly prefix?: string;
-  /** Days after which exported objects expire (created bucket only). @default 365 */
+  /** Days after which the created bucket deletes exported objects. @default 365 */
   readonly expirationDays?: number;
-  /** Days after which objects move to `storageClass` (created bucket only). @default none */
-  readonly transitionDays?: number;
-  /** Storage class of the transition. @default 'STANDARD_IA' */
-  readonly storageClass?: string;
+  /** Storage class moves of the created bucket, e.g. `[{ days: 30, storageClass: 'STANDARD_IA' }]`. @default none */
+  readonly transitions?: { readonly days: number; readonly storageClass: (typeof STORAGE_CLASSES)[number] }[];
 }
 
-export interface PexipJsonCopyOptions {
-  /** `false`: no CloudWatch Logs JSON copy. @default true */
+export interface JsonCopyOptions {
+  /** `false`: no `_JSON` groups, no copy. @default true */
   readonly enabled?: boolean;
-  /** Replaces `_RAW` in the RAW group's name. @default '_JSON' */
+  /** Replaces `_RAW` in the group names. @default '_JSON' */
   readonly suffix?: string;
-  /** Retention of the JSON groups, one of LOG_RETENTION_DAYS. @default 30 */
+  /** Retention of the JSON groups, days (one of CloudWatch's values). @default 90 */
   readonly retentionDays?: number;
 }
 
-export interface PexipAlarmOptions extends AlarmsOption {
-  /** Lines matching no known shape per 5 minutes that raise the alarm. @default 1 */
-  readonly parseErrorsThreshold?: number;
-  /** Iterator age alarm threshold, ms. @default 300000 */
-  readonly iteratorAgeThresholdMs?: number;
-}
-
 export interface PexipIngestProps {
-  /** Names every resource (`<name>-wrangler`, stream `<name>`, bucket `<name>-export-`…): 3..32 lowercase letters, digits and hyphens. */
+  /** Names every resource (`<name>-wrangler`, ...): 3..32 lowercase letters, digits and hyphens. */
   readonly name: string;
-  /** Which of Pexip's three syslog kinds to ingest. @default all three */
-  readonly kinds?: { readonly support?: boolean; readonly audit?: boolean; readonly web?: boolean };
-  /** Prefix of the RAW (and JSON) log group names, for a second deployment in one account. @default '' (the original's names, e.g. `Pexip_Nodes_Support_Logs_RAW`) */
-  readonly logGroupNamePrefix?: string;
-  /** Retention of the RAW log groups, one of LOG_RETENTION_DAYS. @default 30 */
+  /** Which Pexip syslog checkboxes you use besides the support log. @default both true */
+  readonly kinds?: {
+    /** The audit log (auditd via audispd): its RAW and JSON groups. @default true */
+    readonly audit?: boolean;
+    /** The web server log (Apache): its RAW and JSON groups. @default true */
+    readonly web?: boolean;
+  };
+  /** Retention of the RAW groups, days. @default 30 */
   readonly rawRetentionDays?: number;
-  /** Syslog folders to tail (CloudWatch agent configuration). @default `pxpmgmt` (management) and `pxpconf*` (conferencing) */
-  readonly nodes?: PexipNode[];
-  /** Records as gzip NDJSON in S3, partitioned for Athena by event day. @default on, created bucket */
-  readonly export?: PexipExportOptions;
-  /** Records as JSON in `_JSON` log groups, for Logs Insights. @default on */
-  readonly jsonCopy?: PexipJsonCopyOptions;
-  /** Index the records too (`<indexPrefix>-<kind>-YYYY.MM.DD`, index prefix default `pexip`). @default none */
+  readonly jsonCopy?: JsonCopyOptions;
+  readonly export?: ExportOptions;
+  /** OpenSearch target. @default none (no indexing) */
   readonly opensearch?: OpenSearchTarget;
-  /** The stream the RAW groups' subscription filters write to. @default created, ON_DEMAND, KMS, 24 h */
   readonly stream?: StreamOptions;
-  /** Key of the stream, log groups, buckets and queue. @default a created key with rotation on */
+  /** Key for the groups, stream, queue and buckets. @default a created key with rotation on */
   readonly kmsKeyArn?: string;
-  /** The wrangler function. @default `<name>-wrangler`, 512 MB, 120 s */
+  /** The wrangler function. @default `<name>-wrangler`, 1024 MB, 120 s */
   readonly wrangler?: FunctionOptions;
   readonly eventSource?: EventSourceOptions;
-  /** Records and documents that cannot be delivered, with the reason. @default a created bucket, prefix `dead-letter/` */
+  readonly failureQueue?: FailureQueueOptions;
   readonly deadLetter?: DeadLetterOptions;
-  /** Create the syslog server's EC2 role and instance profile (write to the RAW groups only). @default true */
-  readonly syslogServerRole?: boolean;
   /** @default alarms on, no topic */
-  readonly alarms?: PexipAlarmOptions;
+  readonly alarms?: AlarmsOption & { readonly iteratorAgeThresholdMs?: number };
+  /** Host folders the generated agent configuration reads. */
+  readonly agent?: AgentOptions;
   /** Statements added to the wrangler's role policy. @default none */
   readonly extraPolicyStatements?: PolicyStatement[];
   readonly tags?: Record<string, string>;
 }
 
 /** Every default, in one place (the README's "Default settings" table lists these). */
-export const PEXIP_INGEST_DEFAULTS = {
+const P = PIPELINE_DEFAULTS;
+
+/** Every default, in one place (the README's "Default settings" table lists these); stream, event source and queue settings are the log pipeline's. */
+export const DEFAULTS = {
+  audit: true,
+  web: true,
   rawRetentionDays: 30,
-  nodes: [{ host: 'pxpmgmt', role: 'management' }, { host: 'pxpconf*', role: 'conferencing' }] as PexipNode[],
+  jsonCopy: true,
+  jsonSuffix: '_JSON',
+  jsonRetentionDays: 90,
+  export: true,
   exportPrefix: PEXIP_DEFAULTS.exportPrefix,
   exportExpirationDays: 365,
-  storageClass: 'STANDARD_IA',
-  jsonSuffix: '_JSON',
-  jsonRetentionDays: 30,
   indexPrefix: PEXIP_DEFAULTS.indexPrefix,
-  memorySize: 512,
+  maxBulkBytes: PEXIP_DEFAULTS.maxBulkBytes,
+  streamMode: P.streamMode,
+  retentionHours: P.retentionHours,
+  // A 6 MB batch of Pexip lines is ~50 MB of text (bench/pexip.bench.ts measures the handler's peak memory on it).
+  memorySize: 1024,
   timeout: 120,
-  logRetentionDays: 30,
-  parseErrorsThreshold: 1,
-  iteratorAgeThresholdMs: 300_000,
+  logLevel: P.logLevel,
+  logRetentionDays: P.logRetentionDays,
+  batchSize: P.batchSize,
+  maxBatchingWindowSeconds: P.maxBatchingWindowSeconds,
+  parallelizationFactor: P.parallelizationFactor,
+  startingPosition: P.startingPosition,
+  maximumRetryAttempts: P.maximumRetryAttempts,
+  maximumRecordAgeSeconds: P.maximumRecordAgeSeconds,
+  queueRetentionSeconds: P.queueRetentionSeconds,
+  deadLetterPrefix: P.deadLetterPrefix,
+  iteratorAgeThresholdMs: P.iteratorAgeThresholdMs,
+  ...AGENT_DEFAULTS,
 } as const;
 
 const fail = failFor('PexipIngest');
-const retention = (what: string, v: number | undefined): void => {
-  if (v !== undefined && !(LOG_RETENTION_DAYS as readonly number[]).includes(v)) fail(`${what} must be one of ${LOG_RETENTION_DAYS.join(', ')}, got ${v}`);
-};
 
-export function validatePexipIngestProps(p: PexipIngestProps): void {
+/** Throws a clear error naming the first invalid prop. */
+export function validate(p: PexipIngestProps): void {
   checkName(fail, p.name);
-  const k = p.kinds ?? {};
-  if (k.support === false && k.audit === false && k.web === false) fail('kinds: at least one of support, audit, web must be on');
-  if (p.logGroupNamePrefix && isLiteral(p.logGroupNamePrefix) && !LOG_GROUP_PART_RULE.pattern.test(p.logGroupNamePrefix)) {
-    fail(`logGroupNamePrefix must be ${LOG_GROUP_PART_RULE.describe}, got "${p.logGroupNamePrefix}"`);
-  }
+  const retention = (what: string, v: number | undefined): void => {
+    if (v !== undefined && !(LOG_RETENTION_DAYS as readonly number[]).includes(v)) fail(`${what} must be one of ${LOG_RETENTION_DAYS.join(', ')}, got ${v}`);
+  };
   retention('rawRetentionDays', p.rawRetentionDays);
   retention('jsonCopy.retentionDays', p.jsonCopy?.retentionDays);
   retention('wrangler.logRetentionDays', p.wrangler?.logRetentionDays);
-  for (const n of p.nodes ?? []) {
-    if (!/^[A-Za-z0-9*?._-]{1,253}$/.test(n.host)) fail(`nodes: host "${n.host}" must be a host folder name (letters, digits, ".", "_", "-", wildcards * and ?)`);
-    if (n.role !== 'management' && n.role !== 'conferencing') fail(`nodes: role must be "management" or "conferencing", got "${String(n.role)}"`);
+  const suffix = p.jsonCopy?.suffix;
+  if (suffix !== undefined && (!/^[\w\-.#]{1,50}$/.test(suffix) || suffix === '_RAW')) fail(`jsonCopy.suffix must be 1..50 of a-z, A-Z, 0-9, _ - . # and not _RAW, got "${suffix}"`);
+  const x = p.export ?? {};
+  if (x.prefix !== undefined && isLiteral(x.prefix) && !KEY_PREFIX_RULE.pattern.test(x.prefix)) fail(`export.prefix must be ${KEY_PREFIX_RULE.describe}, got "${x.prefix}"`);
+  if (x.existingBucket && (x.expirationDays !== undefined || x.transitions)) fail('export.expirationDays and transitions apply only to a created bucket');
+  checkInt(fail, 'export.expirationDays', x.expirationDays, 1, 36_500, ' days');
+  for (const t of x.transitions ?? []) {
+    if (!(STORAGE_CLASSES as readonly string[]).includes(t.storageClass)) fail(`export.transitions: storageClass must be one of ${STORAGE_CLASSES.join(', ')}, got "${t.storageClass}"`);
+    checkInt(fail, 'export.transitions.days', t.days, 1, 36_500, ' days');
   }
-  if (p.nodes && p.nodes.length === 0) fail('nodes is empty (omit it for the defaults)');
-  const e = p.export ?? {};
-  if (e.enabled === false && (e.existingBucketName || e.prefix || e.expirationDays !== undefined || e.transitionDays !== undefined)) fail('export options given but export.enabled is false');
-  if (e.existingBucketName && (e.expirationDays !== undefined || e.transitionDays !== undefined)) fail('export.expirationDays and transitionDays apply only to a created bucket');
-  if (e.prefix !== undefined && !KEY_PREFIX_RULE.pattern.test(e.prefix)) fail(`export.prefix must be ${KEY_PREFIX_RULE.describe}, got "${e.prefix}"`);
-  checkInt(fail, 'export.expirationDays', e.expirationDays, 1, 36_500, ' days');
-  checkInt(fail, 'export.transitionDays', e.transitionDays, 0, 36_500, ' days');
-  if (e.transitionDays !== undefined && e.transitionDays >= (e.expirationDays ?? PEXIP_INGEST_DEFAULTS.exportExpirationDays)) fail(`export.transitionDays (${e.transitionDays}) never happens before expiry`);
-  if (e.storageClass !== undefined && !(STORAGE_CLASSES as readonly string[]).includes(e.storageClass)) fail(`export.storageClass must be one of ${STORAGE_CLASSES.join(', ')}, got "${e.storageClass}"`);
-  const j = p.jsonCopy ?? {};
-  if (j.suffix !== undefined && !LOG_GROUP_PART_RULE.pattern.test(j.suffix)) fail(`jsonCopy.suffix must be ${LOG_GROUP_PART_RULE.describe}, got "${j.suffix}"`);
-  if (e.enabled === false && j.enabled === false && !p.opensearch) fail('no destination: the S3 export and the JSON copy are off and no opensearch target is given');
+  if (x.enabled === false && p.jsonCopy?.enabled === false && !p.opensearch) fail('nothing to do: the S3 export and the JSON copy are off and there is no opensearch target');
   if (p.opensearch) validateOpenSearchTarget(p.opensearch, fail);
   validateDeadLetter(p.deadLetter, fail);
-  checkInt(fail, 'alarms.parseErrorsThreshold', p.alarms?.parseErrorsThreshold, 1, 1_000_000_000);
-  checkInt(fail, 'alarms.iteratorAgeThresholdMs', p.alarms?.iteratorAgeThresholdMs, 1000, 604_800_000, ' ms');
+  validateEventSource(p.eventSource, fail);
+  for (const h of [...(p.agent?.managementNodeHosts ?? []), ...(p.agent?.conferencingNodeHosts ?? [])]) {
+    if (!HOST_GLOB_PATTERN.test(h)) fail(`agent hosts must be host folder names or globs (${HOST_GLOB_PATTERN}), got "${h}"`);
+  }
 }

@@ -7,7 +7,6 @@ import type { BootstrapConfig } from '../../../functions/opensearch-bootstrap/co
 import type { BootstrapReport, DesiredState } from '../../../functions/opensearch-bootstrap/contract';
 import { createBootstrapHandler } from '../../../functions/opensearch-bootstrap/handler';
 import { searchSource } from '../../../functions/pexip-wrangler/core/search';
-import type { BatchLine } from '../../../functions/pexip-wrangler/core/batch';
 import { wrangleLine } from '../../../functions/pexip-wrangler/core/wrangle';
 import { createRestClient, type RestClient } from '../../../functions/shared/opensearch';
 import * as ELB from '../../../fixtures/elb/lines';
@@ -120,7 +119,7 @@ describe('opensearch-bootstrap against a real OpenSearch node', function () {
       for (const line of readFileSync(join(PROJECT_ROOT, 'fixtures', 'pexip', file), 'utf8').split('\n')) {
         if (!line.trim()) continue;
         const wrangled = wrangleLine(line, { kind, fallbackEpochMs: Date.UTC(2024, 4, 28), fallbackNode: 'node1' });
-        docs.push(searchSource({ ref: 0, wrangled, json: JSON.stringify(wrangled.record), id: '', logGroup: '' } as BatchLine));
+        docs.push(searchSource(wrangled.record) ?? JSON.stringify(wrangled.record));
       }
     }
     // When they are bulk-indexed into one daily index

@@ -1,8 +1,8 @@
 import { createS3Client } from '../functions/shared/dead-letter';
-import { formatSummary, parseArgs } from './replay/core';
-import { replay } from './replay/run';
+import { formatSummary, parseArgs } from '../functions/dead-letter-replay/core';
+import { replay } from '../functions/dead-letter-replay/replay';
 
-/** `npm run replay -- --bucket <dead-letter bucket> …`: see scripts/replay/core.ts USAGE and the README. */
+/** `npm run replay -- --bucket <dead-letter bucket> …`: see functions/dead-letter-replay/core.ts USAGE and the README. */
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2), process.env);
   const s3 = createS3Client(process.env);

@@ -6,7 +6,8 @@ import { canonicalJson, contentHash } from '../../functions/opensearch-bootstrap
 import { BundledFunction, type FunctionOptions } from '../common/bundled-function';
 import type { PolicyStatement } from '../common/iam';
 import { useStableLogicalIds } from '../common/logical-ids';
-import { validateOpenSearchTarget, type OpenSearchTarget } from '../common/opensearch-target';
+import { openSearchWriteStatements, validateOpenSearchTarget, type OpenSearchTarget } from '../common/opensearch-target';
+import { REPLAY_DEFAULTS, REPLAY_ENV } from '../../functions/dead-letter-replay/contract';
 import { failFor } from '../common/validation';
 
 export interface OpenSearchBootstrapProps {
@@ -18,7 +19,20 @@ export interface OpenSearchBootstrapProps {
   readonly function?: FunctionOptions;
   /** KMS key of the function's log group. @default CloudWatch Logs' own encryption */
   readonly logKmsKeyArn?: string;
+  /** Also deploy the dead-letter replay (`functions/dead-letter-replay`, the function form of `npm run replay`). @default not deployed */
+  readonly replay?: ReplayFunctionOptions;
   readonly tags?: Record<string, string>;
+}
+
+export interface ReplayFunctionOptions {
+  readonly deadLetterBucketName: string;
+  readonly deadLetterBucketArn: string;
+  /** Key prefix of the dead letters. @default 'dead-letter/' */
+  readonly prefix?: string;
+  /** KMS key of the bucket, when it is SSE-KMS. @default none (SSE-S3) */
+  readonly kmsKeyArn?: string;
+  /** Index prefix of poison records decoded again. @default 'cwl' */
+  readonly indexPrefix?: string;
 }
 
 /**
@@ -35,6 +49,8 @@ export class OpenSearchBootstrap extends Construct {
   readonly invocation: LambdaInvocation;
   /** The function's role ARN: grant it on the cluster (master user, or `adminRoleArns` of a collection). */
   readonly roleArn: string;
+  /** The replay function, when `replay` is set. */
+  readonly replayFn?: BundledFunction;
 
   constructor(scope: Construct, id: string, p: OpenSearchBootstrapProps) {
     super(scope, id);
@@ -68,8 +84,36 @@ export class OpenSearchBootstrap extends Construct {
       triggers: { desired_state: contentHash(p.desiredState) },
       dependsOn: [this.fn.rolePolicy],
     });
+    if (p.replay) this.replayFn = replayFunction(this, p.opensearch, p.replay, p.logKmsKeyArn, p.tags);
     new TerraformOutput(this, 'report', { value: this.invocation.result, description: 'The bootstrap report: per item created, updated, unchanged or skipped' });
   }
+}
+
+function replayFunction(scope: Construct, target: OpenSearchTarget, r: ReplayFunctionOptions, logKmsKeyArn: string | undefined, tags: Record<string, string> | undefined): BundledFunction {
+  const prefix = r.prefix ?? REPLAY_DEFAULTS.prefix;
+  const statements: PolicyStatement[] = [
+    { sid: 'ListDeadLetters', actions: ['s3:ListBucket'], resources: [r.deadLetterBucketArn], conditions: { StringLike: { 's3:prefix': `${prefix}*` } } },
+    // DeleteObject: an object is deleted once all its documents are in (never before).
+    { sid: 'ReadAndRemoveDeadLetters', actions: ['s3:GetObject', 's3:DeleteObject'], resources: [`${r.deadLetterBucketArn}/${prefix}*`], wildcardReason: 'the dead-letter objects under the prefix' },
+    ...openSearchWriteStatements(target),
+  ];
+  if (r.kmsKeyArn) statements.push({ sid: 'DecryptDeadLetters', actions: ['kms:Decrypt'], resources: [r.kmsKeyArn] });
+  return new BundledFunction(scope, 'replay', {
+    functionDir: 'dead-letter-replay',
+    description: 'Replays dead-lettered documents and poison records into OpenSearch',
+    timeout: 900,
+    memorySize: 512,
+    logKmsKeyArn,
+    environment: {
+      [REPLAY_ENV.endpoint]: target.endpoint,
+      [REPLAY_ENV.service]: target.service ?? 'es',
+      [REPLAY_ENV.deadLetterBucket]: r.deadLetterBucketName,
+      [REPLAY_ENV.deadLetterPrefix]: prefix,
+      [REPLAY_ENV.indexPrefix]: r.indexPrefix ?? REPLAY_DEFAULTS.indexPrefix,
+    },
+    policyStatements: statements,
+    tags,
+  });
 }
 
 /** What the function calls: the cluster's REST APIs (read and write settings), nothing else. */

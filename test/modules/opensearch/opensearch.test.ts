@@ -94,4 +94,22 @@ describe('modules/opensearch: OpenSearchBootstrap synth', () => {
     const target = { endpoint: 'https://search-logs.eu-west-1.es.amazonaws.com', domainArn: 'arn:aws:es:eu-west-1:123456789012:domain/logs' };
     expect(() => synth((s) => new OpenSearchBootstrap(s, 'b', { opensearch: target, desiredState: { sources: { cwl: { indexPrefix: 'cwl', retentionDays: 0 } } } }))).to.throw(/OpenSearchBootstrap: desiredState: sources\.cwl\.retentionDays/);
   });
+
+  it('deploys the replay function when asked, reading and deleting dead letters under the prefix only, writing through _bulk only', () => {
+    // Given a bootstrap with the replay option
+    const tf = synth((s) => {
+      const domain = new OpenSearchDomain(s, 'search', { domainName: 'logs', masterRoleArn: MASTER });
+      new OpenSearchBootstrap(s, 'bootstrap', { opensearch: domain.target, desiredState: STATE, replay: { deadLetterBucketName: 'dl', deadLetterBucketArn: 'arn:aws:s3:::dl' } });
+    });
+    // Then a second function has the bucket, prefix and target in its environment
+    const fns = resourcesOf(tf, 'aws_lambda_function');
+    expect(fns.bootstrap_replay_function.environment.variables).to.deep.equal({
+      OPENSEARCH_ENDPOINT: 'https://${aws_opensearch_domain.search_domain.endpoint}', OPENSEARCH_SERVICE: 'es', DEAD_LETTER_BUCKET: 'dl', DEAD_LETTER_PREFIX: 'dead-letter/', INDEX_PREFIX: 'cwl',
+    });
+    // And its policy lists, reads and deletes under the prefix, and posts to _bulk only
+    const s = statementsOf(tf, resourcesOf(tf, 'aws_iam_role_policy').bootstrap_replay_policy!.policy);
+    expect(s.ListDeadLetters).to.deep.include({ actions: ['s3:ListBucket'], resources: ['arn:aws:s3:::dl'], conditions: { StringLike: { 's3:prefix': ['dead-letter/*'] } } });
+    expect(s.ReadAndRemoveDeadLetters).to.deep.include({ actions: ['s3:GetObject', 's3:DeleteObject'], resources: ['arn:aws:s3:::dl/dead-letter/*'] });
+    expect(s.BulkIndexIntoDomain).to.deep.include({ actions: ['es:ESHttpPost'], resources: ['${aws_opensearch_domain.search_domain.arn}/_bulk'] });
+  });
 });

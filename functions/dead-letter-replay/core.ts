@@ -1,8 +1,8 @@
-import type { DeadLetterEntry } from '../../functions/shared/dead-letter';
-import type { BulkItem } from '../../functions/shared/opensearch';
-import { emptyCounts, transformRecord } from '../../functions/shipper/core/batch';
-import { createIndexNamer } from '../../functions/shipper/core/index-name';
-import { createMasker } from '../../functions/shipper/core/mask';
+import type { DeadLetterEntry } from '../shared/dead-letter';
+import type { BulkItem } from '../shared/opensearch';
+import { emptyCounts, transformRecord } from '../shipper/core/batch';
+import { createIndexNamer } from '../shipper/core/index-name';
+import { createMasker } from '../shipper/core/mask';
 
 /** Command-line options of `npm run replay`. */
 export interface ReplayOptions {

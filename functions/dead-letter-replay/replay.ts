@@ -1,5 +1,5 @@
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { createBulkClient, type BulkClient } from '../../functions/shared/opensearch';
+import { createBulkClient, type BulkClient } from '../shared/opensearch';
 import { emptySummary, planObject, reasonGroup, type ItemRef, type ReplayOptions, type ReplaySummary } from './core';
 
 const add = (m: Record<string, number>, k: string, n = 1): void => {

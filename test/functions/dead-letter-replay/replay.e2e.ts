@@ -1,13 +1,13 @@
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import type { BootstrapConfig } from '../../functions/opensearch-bootstrap/config';
-import { createBootstrapHandler } from '../../functions/opensearch-bootstrap/handler';
-import { createDeadLetterWriter } from '../../functions/shared/dead-letter';
-import { createBulkClient, createRestClient, type BulkClient, type RestClient } from '../../functions/shared/opensearch';
-import { formatSummary, parseArgs } from '../../scripts/replay/core';
-import { replay } from '../../scripts/replay/run';
-import { startMoto, TEST_AWS_ENV, type MotoServer } from '../support/moto';
-import { startOpenSearch, type OpenSearchNode } from '../support/opensearch';
+import type { BootstrapConfig } from '../../../functions/opensearch-bootstrap/config';
+import { createBootstrapHandler } from '../../../functions/opensearch-bootstrap/handler';
+import { createDeadLetterWriter } from '../../../functions/shared/dead-letter';
+import { createBulkClient, createRestClient, type BulkClient, type RestClient } from '../../../functions/shared/opensearch';
+import { formatSummary, parseArgs } from '../../../functions/dead-letter-replay/core';
+import { replay } from '../../../functions/dead-letter-replay/replay';
+import { startMoto, TEST_AWS_ENV, type MotoServer } from '../../support/moto';
+import { startOpenSearch, type OpenSearchNode } from '../../support/opensearch';
 
 const DAY = 'cwl-2024.05.28';
 const doc = (id: string, fields: unknown) => JSON.stringify({ '@id': id, '@timestamp': '2024-05-28T10:00:00.000Z', '@message': `event ${id}`, '@log_group': '/app', fields });

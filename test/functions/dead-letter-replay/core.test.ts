@@ -1,10 +1,10 @@
 import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
-import { parseArgs, planObject } from '../../scripts/replay/core';
+import { parseArgs, planObject } from '../../../functions/dead-letter-replay/core';
 
 const entry = (e: Record<string, unknown>) => JSON.stringify({ source: { type: 'kinesis', sequenceNumber: '1' }, ...e });
 
-describe('replay core (scripts/replay/core.ts)', () => {
+describe('dead-letter replay core', () => {
   it('reads its options, with the target from the environment, and refuses mistakes with the usage', () => {
     const o = parseArgs(['--bucket', 'b', '--since', '2024-05-28T00:00:00Z', '--dry-run'], { OPENSEARCH_ENDPOINT: 'https://x', AWS_REGION: 'eu-west-1' });
     expect(o).to.deep.include({ bucket: 'b', prefix: 'dead-letter/', dryRun: true, endpoint: 'https://x', service: 'es', region: 'eu-west-1', sign: true });

@@ -9,6 +9,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LogPipeline } from './modules/log-pipeline';
 import { ElbProcessor } from './modules/elb-processor';
 import { PexipIngest } from './modules/pexip-ingest';
+import { GlueCatalog } from './modules/glue-catalog';
 import { ENDPOINT_RULE } from './functions/shared/contract';
 import { ruleValidation } from './modules/common/variable-validation';
 
@@ -20,6 +21,7 @@ export class ExampleStack extends TerraformStack {
   readonly pipeline: LogPipeline;
   readonly elb: ElbProcessor;
   readonly pexip: PexipIngest;
+  readonly catalog: GlueCatalog;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -94,6 +96,14 @@ export class ExampleStack extends TerraformStack {
       opensearch: { endpoint: endpoint.stringValue, domainArn: domainArn.stringValue },
       // Edit: the host folders rsyslog writes for your Management and Conferencing Nodes.
       agent: { managementNodeHosts: ['pxpmgmt'], conferencingNodeHosts: ['pxpconf*'] },
+    });
+
+    // ---- Glue catalog + Athena: the Pexip export, the load balancers' logs and the dead letters, queryable. ----
+    this.catalog = new GlueCatalog(this, 'catalog', {
+      name: 'example-catalog',
+      pexip: { bucketName: this.pexip.exportBucketName!, prefix: this.pexip.exportPrefix },
+      elb: { bucketName: this.elb.bucketName, logPrefix: 'alb' },
+      deadLetters: [{ name: 'elb', bucketName: this.elb.deadLetterBucketName }, { name: 'pexip', bucketName: this.pexip.deadLetterBucketName }],
     });
   }
 }

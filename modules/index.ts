@@ -9,3 +9,4 @@ export type { AlarmsOption } from './common/alarms';
 export type { DeadLetterOptions } from './common/dead-letter';
 export type { OpenSearchTarget } from './common/opensearch-target';
 export type { PolicyStatement, PolicyConditions, PolicyPrincipals } from './common/iam';
+export * from './opensearch';

@@ -134,9 +134,10 @@ describe('example app (main.ts)', function () {
     // Then the ALB table reads the ELB processor's log bucket under the example prefix
     const alb = tf.resource.aws_glue_catalog_table.catalog_table_gluedb_load_balancer_logs_alb_access_logs;
     expect(alb.storage_descriptor.location).to.equal('s3://${aws_s3_bucket.elb_log_bucket_bucket.bucket}/alb/AWSLogs/');
-    // And the dead-letter table reads the processor's dead-letter bucket, and the Pexip tables the export variable
+    // And the dead-letter tables read both functions' dead-letter buckets, and the Pexip tables PexipIngest's own export
     expect(tf.resource.aws_glue_catalog_table.catalog_table_gluedb_pipeline_dead_letters_dead_letters_elb.storage_descriptor.location).to.match(/^s3:\/\/\$\{aws_s3_bucket\.elb_dead_letter/);
-    expect(tf.resource.aws_glue_catalog_table.catalog_table_gluedb_pexip_support_logs_administrator_conference.storage_descriptor.location).to.equal('s3://${var.pexip_export_bucket}/pexip/support/administrator_conference/');
+    expect(tf.resource.aws_glue_catalog_table.catalog_table_gluedb_pexip_support_logs_administrator_conference.storage_descriptor.location).to.equal('s3://${aws_s3_bucket.pexip_exports_bucket.bucket}/pexip/support/administrator_conference/');
+    expect(tf.resource.aws_glue_catalog_table.catalog_table_gluedb_pipeline_dead_letters_dead_letters_pexip.storage_descriptor.location).to.match(/^s3:\/\/\$\{aws_s3_bucket\.pexip_dead_letter/);
     // And the workgroup enforces its settings
     expect(tf.resource.aws_athena_workgroup.catalog_workgroup.configuration.enforce_workgroup_configuration).to.equal(true);
   });

@@ -13,11 +13,13 @@ import { BULK_BYTES, DEAD_LETTER_ENV, DEFAULT_DEAD_LETTER_PREFIX, TARGET_ENV, ty
 export const PEXIP_ENV = {
   ...TARGET_ENV,
   ...DEAD_LETTER_ENV,
-  /** S3 export on when set: gzip NDJSON for Athena. */
+  /** S3 bucket of the gzip NDJSON export for Athena; the export is on when set. @default none (export off) */
   exportBucket: 'EXPORT_BUCKET',
+  /** Key prefix of the export (relative, ends with `/`); objects go under `<prefix><kind>/<table>/year=YYYY/month=MM/day=DD/`. */
   exportPrefix: 'EXPORT_PREFIX',
-  /** CloudWatch Logs JSON copy on when set: the RAW group's `_RAW` ending replaced by this (e.g. `_JSON`). */
+  /** CloudWatch Logs JSON copy, on when set: each record goes to its RAW group's name with `_RAW` replaced by this (e.g. `_JSON` → `Pexip_Nodes_Support_Logs_JSON`); the groups must exist, the function creates only streams. @default none (copy off) */
   jsonLogGroupSuffix: 'JSON_LOG_GROUP_SUFFIX',
+  /** Milliseconds kept free before the Lambda timeout for dead letters and the response. */
   safetyMarginMs: 'SAFETY_MARGIN_MS',
 } as const;
 

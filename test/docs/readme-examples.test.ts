@@ -122,7 +122,7 @@ describe('README examples (<!-- example: compiles -->)', function () {
         const stacks = readdirSync(join(outdir, 'stacks'));
         expect(stacks, e.readme).to.not.be.empty;
         const resources = stacks.flatMap((s) => Object.keys(JSON.parse(readFileSync(join(outdir, 'stacks', s, 'cdk.tf.json'), 'utf8')).resource?.aws_lambda_function ?? {}));
-        const constructs = (e.code.match(/new (LogPipeline|ElbProcessor|PexipIngest)\(/g) ?? []).length;
+        const constructs = (e.code.match(/new (LogPipeline|ElbProcessor|PexipIngest|OpenSearchBootstrap)\(/g) ?? []).length;
         expect(resources, `${e.readme}:${e.line}: Lambda functions synthesized`).to.have.length(constructs);
       } finally {
         rmSync(outdir, { recursive: true, force: true });

@@ -73,6 +73,7 @@ export class OpenSearchBootstrap extends Construct {
       logKmsKeyArn: p.logKmsKeyArn,
       applicationLogLevel: o.logLevel,
       vpc: o.vpc,
+      tracing: o.tracing,
       environment: { [BOOTSTRAP_ENV.endpoint]: p.opensearch.endpoint, [BOOTSTRAP_ENV.service]: service },
       policyStatements: bootstrapStatements(p.opensearch),
       tags: p.tags,

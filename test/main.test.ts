@@ -62,6 +62,8 @@ describe('example app (main.ts)', function () {
     // And the Lambda's zip was copied next to the stack, under the path the function references
     const zip = tf.resource.aws_lambda_function.logs_shipper_function.filename;
     expect(existsSync(join(stackDir, zip)), zip).to.equal(true);
+    // And the AWS provider is a lower bound at the bindings' version, not cdktf's exact pin, so a newer 6.x installs
+    expect(tf.terraform.required_providers.aws).to.deep.equal({ source: 'aws', version: '>= 6.25' });
     // And a local backend whose path does not depend on where the project is checked out
     expect(tf.terraform.backend).to.deep.equal({ local: { path: `../../../terraform.${EXAMPLE_STACK}.tfstate` } });
     expect(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')).to.not.include(process.cwd());
@@ -107,6 +109,7 @@ describe('example app (main.ts)', function () {
     const hcl = readFileSync(join(stackDir, 'cdk.tf'), 'utf8');
     expect(hcl).to.include('resource "aws_kinesis_stream" "logs_stream"');
     expect(hcl).to.include('data "aws_iam_policy_document" "logs_key_policy"');
+    expect(hcl).to.match(/required_providers \{\s*aws = \{\s*version = ">= 6.25"/);
     // When terraform formats it (this parses every expression: garbled strings fail here)
     const fmt = spawnSync(terraform!, ['fmt', '-recursive', dir], { encoding: 'utf8' });
     expect(fmt.status, fmt.stderr).to.equal(0);

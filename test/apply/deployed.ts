@@ -4,10 +4,11 @@
  */
 import { CloudWatchLogsClient, CreateLogStreamCommand, DescribeSubscriptionFiltersCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { DeleteObjectsCommand, GetObjectCommand, ListBucketsCommand, ListObjectVersionsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteBucketPolicyCommand, DeleteObjectsCommand, GetBucketPolicyCommand, GetObjectCommand, ListBucketsCommand, ListObjectVersionsCommand, ListObjectsV2Command, PutBucketPolicyCommand, type S3Client } from '@aws-sdk/client-s3';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import type { KnownGap } from './known-gaps';
 
 /** Every .zip under the synthesized stack folder (cdktf copies assets there): the candidates for CodeSha256. */
 export function zipsUnder(dir: string): string[] {
@@ -43,8 +44,8 @@ export async function putEvents(logs: CloudWatchLogsClient, groups: string[], pe
     const logEvents = Array.from({ length: perGroup }, (_, i) => {
       const token = `tok=apply-${g}-${i}`;
       tokens.push(token);
-      // JSON and plain lines, as applications write both
-      const message = i % 2 ? JSON.stringify({ level: 'info', msg: `event ${i}`, token }) : `INFO request ${i} done ${token}`;
+      // JSON and plain lines, as applications write both (not under a key named like a secret: the shipper masks those)
+      const message = i % 2 ? JSON.stringify({ level: 'info', msg: `event ${i}`, ref: token }) : `INFO request ${i} done ${token}`;
       return { timestamp: now + i, message };
     });
     await logs.send(new PutLogEventsCommand({ logGroupName, logStreamName, logEvents }));
@@ -100,4 +101,31 @@ export async function emptyAllBuckets(s3: S3Client): Promise<number> {
     }
   }
   return deleted;
+}
+
+/**
+ * Applies the `runtime` known gaps to what terraform deployed: takes the Deny statements conditioned on a
+ * key moto cannot evaluate out of every bucket policy. Returns what it changed, for the report.
+ */
+export async function workAroundRuntimeGaps(s3: S3Client, gaps: readonly KnownGap[]): Promise<string[]> {
+  const changed: string[] = [];
+  const keys = gaps.filter((g) => g.kind === 'runtime' && g.resourceType === 'aws_s3_bucket_policy' && g.denyCondition).map((g) => g.denyCondition!);
+  if (keys.length === 0) return changed;
+  for (const b of (await s3.send(new ListBucketsCommand({}))).Buckets ?? []) {
+    let policy: { Statement: { Sid?: string; Effect: string; Condition?: Record<string, Record<string, unknown>> }[] };
+    try {
+      policy = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket: b.Name! }))).Policy ?? '{"Statement":[]}');
+    } catch {
+      continue; // no policy
+    }
+    const conditioned = (st: (typeof policy.Statement)[number]) =>
+      st.Effect === 'Deny' && Object.values(st.Condition ?? {}).some((byKey) => keys.some((k) => k in byKey));
+    const kept = policy.Statement.filter((st) => !conditioned(st));
+    if (kept.length === policy.Statement.length) continue;
+    const removed = policy.Statement.filter(conditioned).map((st) => st.Sid ?? '(no sid)');
+    if (kept.length === 0) await s3.send(new DeleteBucketPolicyCommand({ Bucket: b.Name! }));
+    else await s3.send(new PutBucketPolicyCommand({ Bucket: b.Name!, Policy: JSON.stringify({ ...policy, Statement: kept }) }));
+    changed.push(`bucket ${b.Name} policy without ${removed.join(', ')} (conditions moto cannot evaluate)`);
+  }
+  return changed;
 }

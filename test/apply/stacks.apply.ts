@@ -18,7 +18,8 @@ import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { startMoto, TEST_AWS_ENV, type MotoServer } from '../support/moto';
 import { startOpenSearch, type OpenSearchNode } from '../support/opensearch';
 import { PROJECT_ROOT } from '../support/shared';
-import { allIndexedSources, deadLetterLines, emptyAllBuckets, groupsSubscribedTo, putEvents, putPoisonRecord, TOKEN, zipsUnder } from './deployed';
+import { allIndexedSources, deadLetterLines, emptyAllBuckets, groupsSubscribedTo, putEvents, putPoisonRecord, TOKEN, workAroundRuntimeGaps, zipsUnder } from './deployed';
+import { KNOWN_GAPS } from './known-gaps';
 import { managedResourceCount, preexistingLogGroups, servicesUsed, synthExampleApp, testVariables, type SynthStack } from './stack';
 import { errorDiagnostics, judgeErrors, judgeSecondPlan, plannedActions, terraformEnv, terraformIn, writeMotoOverride, type Judgement, type PlanJson, type Terraform } from './terraform';
 
@@ -128,7 +129,9 @@ function describeStack(stack: SynthStack, cliConfig: string): void {
         const sqs = new SQSClient({ endpoint: moto.endpoint, region: REGION });
         const functionLogs = divertFunctionLogs();
         try {
-          // Given the Kinesis mappings, functions and code zips exactly as terraform created them in moto
+          // Given what moto would evaluate wrongly at run time set aside (known-gaps.ts, kind runtime)
+          for (const change of await workAroundRuntimeGaps(s3, KNOWN_GAPS)) console.log(`      known gap (runtime): ${change}`);
+          // And the Kinesis mappings, functions and code zips exactly as terraform created them in moto
           const kinesisMappings = (await lambda.listEventSourceMappings()).filter((m) => m.EventSourceArn.includes(':kinesis:'));
           expect(kinesisMappings, 'Kinesis event source mappings in moto').to.have.length.greaterThan(0);
           const zips = zipsUnder(stack.dir);
@@ -150,7 +153,8 @@ function describeStack(stack: SynthStack, cliConfig: string): void {
             // Then each event is indexed exactly once in the local OpenSearch
             const counts = new Map<string, number>();
             for (const doc of await allIndexedSources(search.endpoint))
-              for (const t of JSON.stringify(doc.source).match(TOKEN) ?? []) counts.set(t, (counts.get(t) ?? 0) + 1);
+              // A JSON event carries its token twice (raw message and parsed field): count documents, not mentions
+              for (const t of new Set(JSON.stringify(doc.source).match(TOKEN) ?? [])) counts.set(t, (counts.get(t) ?? 0) + 1);
             const missing = tokens.filter((t) => counts.get(t) !== 1);
             expect(missing, `events not indexed exactly once (function logs: ${functionLogs.file})`).to.deep.equal([]);
             // And the poison record is in the dead-letter bucket terraform created, with a reason

@@ -28,10 +28,19 @@ export function terraformIn(dir: string, env: NodeJS.ProcessEnv, log = join(dir,
         child.on('error', reject);
         child.on('close', (c) => resolve(c ?? -1));
       });
-      if (code !== 0 && !opts.allowFailure) throw new Error(`terraform ${args.join(' ')} exited ${code} (log: ${log})\n${stderr.slice(-4000) || stdout.slice(-4000)}`);
+      if (code !== 0 && !opts.allowFailure) throw new Error(`terraform ${args.join(' ')} exited ${code} (log: ${log})\n${shorten(stderr || stdout)}`);
       return { code, stdout, stderr };
     },
   };
+}
+
+/** The end of terraform's output with its long lines (source snippets of the stack JSON) cut. */
+export function shorten(output: string): string {
+  return output
+    .split('\n')
+    .map((l) => (l.length > 300 ? `${l.slice(0, 300)} …` : l))
+    .join('\n')
+    .slice(-4000);
 }
 
 /**
@@ -153,7 +162,7 @@ export interface Judgement {
 export function judgeErrors(diagnostics: Diagnostic[], gaps: readonly KnownGap[] = KNOWN_GAPS): Judgement & { failedAddresses: string[] } {
   const j: Judgement & { failedAddresses: string[] } = { excused: [], unexcused: [], failedAddresses: [] };
   for (const d of diagnostics) {
-    const what = `${d.address ?? '(no resource)'}: ${d.summary} ${d.detail}`.trim();
+    const what = shorten(`${d.address ?? '(no resource)'}: ${d.summary} ${d.detail}`.trim());
     const gap = d.address ? gapForError(typeOfAddress(d.address), `${d.summary}\n${d.detail}`, gaps) : undefined;
     if (gap) {
       j.excused.push({ what, gap });
@@ -201,8 +210,10 @@ export function judgeSecondPlan(plan: PlanJson, failedAddresses: string[], gaps:
       continue;
     }
     for (const attribute of changedAttributes(rc)) {
-      const gap = gapForReadBack(rc.type, attribute, gaps);
-      const what = `${rc.address}.${attribute}: ${JSON.stringify(rc.change.before?.[attribute])} → ${JSON.stringify(rc.change.after?.[attribute])}`;
+      const unknown = anyUnknown(rc.change.after_unknown?.[attribute]);
+      const gap = gapForReadBack(rc.type, attribute, unknown, gaps);
+      const after = unknown ? '(known after apply)' : JSON.stringify(rc.change.after?.[attribute]);
+      const what = shorten(`${rc.address}.${attribute}: ${JSON.stringify(rc.change.before?.[attribute])} → ${after}`);
       if (gap) j.excused.push({ what, gap });
       else j.unexcused.push(what);
     }

@@ -2,7 +2,8 @@
 // hashes, to inspect bundles without a synth (synth bundles on its own).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleFunction, FUNCTIONS_DIR } from '../modules/common/function-bundle';
+import { bundleFunction } from '../modules/common/function-bundle';
+import { FUNCTIONS_DIR } from '../modules/common/function-build';
 
 const names = readdirSync(FUNCTIONS_DIR).filter((name) => existsSync(join(FUNCTIONS_DIR, name, 'index.ts')));
 for (const name of names) {

@@ -8,14 +8,7 @@ import { createHandler } from './handler';
 export const handler = lambdaEntry((env) => {
   const config = loadConfig(env);
   const s3 = createS3Client(env);
-  const bulk = createBulkClient({
-    endpoint: config.endpoint,
-    service: config.service,
-    region: config.region,
-    maxBulkBytes: config.maxBulkBytes,
-    concurrency: config.concurrency,
-    gzip: config.gzip,
-  });
+  const bulk = createBulkClient(config);
   const deadLetters = createDeadLetterWriter({ bucket: config.deadLetterBucket, prefix: config.deadLetterPrefix, functionName: config.functionName, s3 });
   return createHandler({ config, s3, bulk, deadLetters });
 });

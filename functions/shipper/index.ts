@@ -7,14 +7,7 @@ import { createShipperHandler } from './handler';
 /** The Lambda entry point: configuration and clients once per container (functions/shared/entry.ts). */
 export const handler = lambdaEntry((env) => {
   const config = loadConfig(env);
-  const bulk = createBulkClient({
-    endpoint: config.endpoint,
-    service: config.service,
-    region: config.region,
-    maxBulkBytes: config.maxBulkBytes,
-    concurrency: config.concurrency,
-    gzip: config.gzip,
-  });
+  const bulk = createBulkClient(config);
   const deadLetters = createDeadLetterWriter({
     bucket: config.deadLetterBucket,
     prefix: config.deadLetterPrefix,

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { DEFAULT_DEAD_LETTER_PREFIX, KEY_PREFIX_RULE } from '../../functions/shared/contract';
+import { BUCKET_NAME_RULE, DEFAULT_DEAD_LETTER_PREFIX, KEY_PREFIX_RULE } from '../../functions/shared/contract';
 import type { DeployEnvironment } from './environment';
 import { viaService } from './encryption-key';
 import { HardenedBucket } from './hardened-bucket';
@@ -25,8 +25,8 @@ export function validateDeadLetter(d: DeadLetterOptions | undefined, fail: Fail,
   }
   if (d.existingBucket && d.expirationDays !== undefined) fail(`${where}.expirationDays applies only to a created bucket`);
   checkInt(fail, `${where}.expirationDays`, d.expirationDays, 1, 36_500, ' days');
-  if (d.existingBucket && isLiteral(d.existingBucket.name) && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(d.existingBucket.name)) {
-    fail(`${where}.existingBucket.name is not a bucket name: "${d.existingBucket.name}"`);
+  if (d.existingBucket && isLiteral(d.existingBucket.name) && !BUCKET_NAME_RULE.pattern.test(d.existingBucket.name)) {
+    fail(`${where}.existingBucket.name is not a bucket name: "${d.existingBucket.name}" (${BUCKET_NAME_RULE.describe})`);
   }
 }
 

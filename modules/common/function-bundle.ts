@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { buildSync } from 'esbuild';
-import { zipSync } from 'fflate';
 
-/** Where the project's Lambda sources live (`functions/<name>/index.ts`). */
-export const FUNCTIONS_DIR = resolve(__dirname, '..', '..', 'functions');
-/** Build output, git-ignored. Override with LTO_BUILD_DIR (tests use a temporary folder). */
+/**
+ * Zips built by `npm run build` and shipped in the npm package (`dist/assets/functions/`).
+ * In this repository the folder does not exist and the zip is built from sources instead.
+ */
+export const PACKAGED_ZIPS_DIR = resolve(__dirname, '..', '..', 'assets', 'functions');
+/** Build output of a repository checkout, git-ignored. Override with LTO_BUILD_DIR (tests use a temporary folder). */
 const BUILD_DIR = process.env.LTO_BUILD_DIR ?? resolve(__dirname, '..', '..', '.build', 'functions');
 
 /** A function bundled into a deployable zip. */
@@ -19,14 +20,6 @@ export interface FunctionBundle {
   readonly sourceCodeHash: string;
 }
 
-// One build per function per process: several constructs (or stacks) deploying the same
-// function share a bundle, and synth stays fast.
-const cache = new Map<string, FunctionBundle>();
-
-// Every zip entry gets this fixed time, so identical code gives identical bytes and an
-// unchanged function never changes `source_code_hash` (no redeploy on every synth).
-const FIXED_MTIME = new Date('2020-01-01T00:00:00Z');
-
 export interface BundleOptions {
   /**
    * Bundle `@aws-sdk/*` too. Off by default: every Node.js Lambda runtime provides SDK v3, and
@@ -35,59 +28,36 @@ export interface BundleOptions {
   readonly bundleAwsSdk?: boolean;
 }
 
+// One zip per function variant per process: several constructs (or stacks) deploying the same
+// function share it, and synth stays fast.
+const cache = new Map<string, FunctionBundle>();
+
+/** `shipper` or `shipper-with-sdk`. */
+export const artifactName = (name: string, withSdk: boolean): string => (withSdk ? `${name}-with-sdk` : name);
+
 /**
- * Bundles `functions/<name>/index.ts` with esbuild (one minified CommonJS file with a
- * source map, Node 20 syntax) and zips it reproducibly. Runs synchronously because
- * cdktf constructs are built synchronously.
+ * The deployable zip of `functions/<name>`: the one shipped in the npm package when there is
+ * one, else built from the sources (esbuild, loaded only then). Synchronous because cdktf
+ * constructs are built synchronously.
  */
 export function bundleFunction(name: string, options: BundleOptions = {}): FunctionBundle {
   const withSdk = options.bundleAwsSdk === true;
-  const artifact = withSdk ? `${name}-with-sdk` : name;
+  const artifact = artifactName(name, withSdk);
   const cached = cache.get(artifact);
   if (cached) return cached;
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new Error(`bundleFunction: invalid function name "${name}"`);
 
-  const entry = join(FUNCTIONS_DIR, name, 'index.ts');
-  const result = buildSync({
-    entryPoints: [entry],
-    bundle: true,
-    minify: true,
-    sourcemap: 'external',
-    sourcesContent: false,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: join(BUILD_DIR, artifact, 'index.js'),
-    external: withSdk ? [] : ['@aws-sdk/*'],
-    write: false,
-    legalComments: 'none',
-    logLevel: 'silent',
-    absWorkingDir: resolve(FUNCTIONS_DIR, '..'),
-  });
-  const files: Record<string, [Uint8Array, { mtime: Date }]> = {};
-  for (const out of result.outputFiles) {
-    const base = out.path.endsWith('.map') ? 'index.js.map' : 'index.js';
-    files[base] = [out.contents, { mtime: FIXED_MTIME }];
+  let zipPath = join(PACKAGED_ZIPS_DIR, `${artifact}.zip`);
+  let zip: Uint8Array;
+  if (existsSync(zipPath)) {
+    zip = readFileSync(zipPath);
+  } else {
+    // Required here, not imported: a consumer of the package never loads esbuild.
+    const build = require('./function-build') as typeof import('./function-build');
+    zip = build.buildFunctionZip(name, withSdk);
+    zipPath = join(BUILD_DIR, `${artifact}.zip`);
+    build.writeIfChanged(zipPath, zip);
   }
-  if (!files['index.js']) throw new Error(`bundleFunction: esbuild produced no index.js for ${name}`);
-
-  const zip = zipSync(files, { level: 9 });
-  mkdirSync(BUILD_DIR, { recursive: true });
-  const zipPath = join(BUILD_DIR, `${artifact}.zip`);
-  // Skip the write when the bytes are unchanged, so file watchers and caches stay quiet.
-  let same = false;
-  try {
-    same = Buffer.compare(readFileSync(zipPath), Buffer.from(zip)) === 0;
-  } catch {
-    same = false;
-  }
-  if (!same) writeFileSync(zipPath, zip);
-
-  const bundle: FunctionBundle = {
-    name: artifact,
-    zipPath,
-    sourceCodeHash: createHash('sha256').update(zip).digest('base64'),
-  };
+  const bundle: FunctionBundle = { name: artifact, zipPath, sourceCodeHash: createHash('sha256').update(zip).digest('base64') };
   cache.set(artifact, bundle);
   return bundle;
 }

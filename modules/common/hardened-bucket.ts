@@ -14,6 +14,8 @@ export interface BucketLifecycle {
   readonly prefix?: string;
   readonly expirationDays: number;
   readonly transitions?: { readonly days: number; readonly storageClass: string }[];
+  /** Days after which an incomplete multipart upload is removed. @default 7 */
+  readonly abortIncompleteUploadsAfterDays?: number;
 }
 
 export interface HardenedBucketProps {
@@ -82,7 +84,7 @@ export class HardenedBucket extends Construct {
       filter: [{ prefix: r.prefix ?? '' }],
       expiration: [{ days: r.expirationDays }],
       transition: r.transitions?.length ? r.transitions.map((t) => ({ days: t.days, storageClass: t.storageClass })) : undefined,
-      abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }],
+      abortIncompleteMultipartUpload: [{ daysAfterInitiation: r.abortIncompleteUploadsAfterDays ?? 7 }],
     }));
     new S3BucketLifecycleConfiguration(this, 'lifecycle', { bucket, rule: rules });
   }

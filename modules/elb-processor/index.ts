@@ -74,7 +74,7 @@ export class ElbProcessor extends Construct {
         namePrefix: `${name}-logs-`,
         encryption: 'AES256',
         forceDestroy: b.forceDestroy ?? d.forceDestroy,
-        lifecycle: [{ id: 'expire-load-balancer-logs', prefix: logsPrefix, expirationDays: b.expirationDays ?? d.expirationDays, transitions: b.transitions }],
+        lifecycle: [{ id: 'expire-load-balancer-logs', prefix: logsPrefix, expirationDays: b.expirationDays ?? d.expirationDays, transitions: b.transitions, abortIncompleteUploadsAfterDays: 1 }],
         policyStatements: (bucketArn) => logDeliveryStatements({ env, bucketArn, keyPrefix, elbAccounts: elbAccounts.expression }),
         tags,
       });

@@ -92,7 +92,9 @@ export class LogPipeline extends Construct {
     // --- Failure queue and dead-letter bucket (created or given)
     const fq = props.failureQueue ?? {};
     let queueKeyArn: string | undefined;
+    let queueName: string;
     if (fq.existingQueue) {
+      queueName = queueNameOf(fq.existingQueue.arn);
       this.failureQueueArn = fq.existingQueue.arn;
       this.failureQueueUrl = fq.existingQueue.url;
       queueKeyArn = fq.existingQueue.kmsKeyArn;
@@ -105,6 +107,7 @@ export class LogPipeline extends Construct {
       });
       this.failureQueueArn = queue.arn;
       this.failureQueueUrl = queue.url;
+      queueName = queue.name;
       queueKeyArn = this.kmsKeyArn;
     }
     const deadLetter = deadLetterDestination(this, 'dead_letter', props.deadLetter, { namePrefix: `${name}-dl-`, kmsKeyArn: this.kmsKeyArn, env, tags });
@@ -190,7 +193,7 @@ export class LogPipeline extends Construct {
         name,
         specs: pipelineAlarmSpecs({
           functionName: this.shipper.function.functionName,
-          queueName: queueNameOf(this.failureQueueArn),
+          queueName,
           iteratorAgeThresholdMs: props.alarms?.iteratorAgeThresholdMs ?? DEFAULTS.iteratorAgeThresholdMs,
         }),
         topicArn: props.alarms?.topicArn,

@@ -131,13 +131,13 @@ export function validate(p: LogPipelineProps): void {
     for (const g of p.logGroupNames) {
       if (seen.has(g)) fail(`logGroupNames lists "${g}" twice`);
       seen.add(g);
-      if (literal(g) && !LOG_GROUP_NAME_RULE.pattern.test(g)) fail(`logGroupNames: "${g}" must be ${LOG_GROUP_NAME_RULE.describe}`);
+      if (literal(g) && !LOG_GROUP_NAME_RULE.pattern.test(g)) fail(`logGroupNames: "${g}" is not a valid log group name (${LOG_GROUP_NAME_RULE.describe})`);
       if (g === `/aws/lambda/${shipperName}`) fail(`logGroupNames must not include the shipper's own log group ${g} (feedback loop)`);
     }
   }
   for (const g of p.accountPolicy?.excludeLogGroupNames ?? []) {
     // Written into the selection criteria string, which cannot hold Terraform references.
-    if (!literal(g) || !LOG_GROUP_NAME_RULE.pattern.test(g)) fail(`accountPolicy.excludeLogGroupNames: "${g}" must be a literal ${LOG_GROUP_NAME_RULE.describe}`);
+    if (!literal(g) || !LOG_GROUP_NAME_RULE.pattern.test(g)) fail(`accountPolicy.excludeLogGroupNames: "${g}" is not a literal log group name (${LOG_GROUP_NAME_RULE.describe})`);
   }
   if (p.crossAccount) {
     if (p.crossAccount.sourceAccountIds.length === 0) fail('crossAccount.sourceAccountIds is empty');

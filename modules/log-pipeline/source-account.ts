@@ -42,7 +42,7 @@ export class LogPipelineSourceAccount extends Construct {
       throw new Error(`${where}: no log source: give logGroupNames (non-empty) or accountPolicy`);
     }
     for (const g of props.accountPolicy?.excludeLogGroupNames ?? []) {
-      if (Token.isUnresolved(g) || !LOG_GROUP_NAME_RULE.pattern.test(g)) throw new Error(`${where}: accountPolicy.excludeLogGroupNames: "${g}" must be a literal ${LOG_GROUP_NAME_RULE.describe}`);
+      if (Token.isUnresolved(g) || !LOG_GROUP_NAME_RULE.pattern.test(g)) throw new Error(`${where}: accountPolicy.excludeLogGroupNames: "${g}" is not a literal log group name (${LOG_GROUP_NAME_RULE.describe})`);
     }
     const filterPattern = props.filterPattern ?? '';
 

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { createS3EventSource, type S3Handler } from '../../tools/local-runner';
 import { TEST_AWS_ENV } from '../support/moto';
 import { functionDir, loadFunction, startServices, type Services } from './pipeline';
-import { countDocs, fieldType, listIndices, refresh, search } from './search';
+import { countDocs, fieldType, refresh, search } from './search';
 import { ELB_CORPUS } from '../support/shared';
 
 /**
@@ -110,7 +110,9 @@ describe('e2e: ELB log files in S3 → elb-processor → OpenSearch', function (
     const fromAgg = (byStatus.aggregations.s.buckets as { key: number; doc_count: number }[]).filter((b) => b.key >= 500).reduce((a, b) => a + b.doc_count, 0);
     expect(errors.hits.total.value).to.equal(fromAgg).and.to.be.greaterThan(0);
     expect(slow.aggregations.max.value).to.be.a('number').and.to.be.greaterThan(0);
-    const [albIndex] = (await listIndices(services.search.endpoint, `${prefix}-alb-`)).sort();
+    const byIndex = await search(services.search.endpoint, alb, { size: 0, aggs: { i: { terms: { field: '_index', size: 100 } } } });
+    const albIndex = (byIndex.aggregations.i.buckets as { key: string }[]).map((b) => b.key).filter((i) => /-alb-\d{4}\./.test(i)).sort()[0];
+    expect(albIndex, 'an ALB daily index').to.be.a('string');
     expect(await fieldType(services.search.endpoint, albIndex!, '@timestamp')).to.equal('date');
     expect(await fieldType(services.search.endpoint, albIndex!, 'client_port')).to.equal('long');
     // And every failed line is a document naming its reason, object and line

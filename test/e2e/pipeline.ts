@@ -166,7 +166,13 @@ export interface PipelineRun {
   /** Document id → first time a search returned it. */
   readonly firstSeen: Map<string, number>;
   /** put-log-events for each batch, `concurrency` calls at a time; `onBatch` after each. */
-  put(batches: PutBatch[], opts?: { concurrency?: number; onBatch?: (done: number) => void | Promise<void> }): Promise<void>;
+  /**
+   * PutLogEvents for every batch, then waits (by condition, generous limit) until the stream holds
+   * every event put. Throws with the reason when CloudWatch Logs rejected events
+   * (`rejectedLogEventsInfo`) or the stream still lacks some at the limit, so a harness or moto
+   * loss is never mistaken for a shipper loss.
+   */
+  put(batches: PutBatch[], opts?: { concurrency?: number; onBatch?: (done: number) => void | Promise<void>; streamTimeoutMs?: number }): Promise<void>;
   putRaw(data: Buffer, partitionKey?: string): Promise<string>;
   /** What the stream holds, read independently of the runner and the shipper. */
   readStream(): Promise<StreamContents>;
@@ -260,22 +266,29 @@ export async function openRun(services: Services, opts: RunOptions): Promise<Pip
     async put(batches, putOpts = {}) {
       let next = 0;
       let done = 0;
+      let expected = 0;
+      const rejected: string[] = [];
       const worker = async () => {
         while (next < batches.length) {
           const batch = batches[next++]!;
           const at = Date.now();
-          await logs.send(
+          const res = await logs.send(
             new PutLogEventsCommand({
               logGroupName: batch.group,
               logStreamName: batch.stream,
               logEvents: batch.events.map((e) => ({ timestamp: e.timestamp, message: e.message })),
             }),
           );
+          const info = res.rejectedLogEventsInfo;
+          if (info) rejected.push(`${batch.group}/${batch.stream}: ${JSON.stringify(info)} (of ${batch.events.length} events)`);
+          expected += batch.events.length;
           for (const e of batch.events) putTimes.set(tokenRe.exec(e.message)?.[0] ?? e.token, at);
           await putOpts.onBatch?.(++done);
         }
       };
       await Promise.all(Array.from({ length: putOpts.concurrency ?? 2 }, worker));
+      if (rejected.length > 0) throw new Error(`PutLogEvents rejected events (the harness, not the shipper): ${rejected.slice(0, 5).join('; ')}`);
+      await waitForStreamEvents(() => readWholeStream(kinesis, streamName), expected, putOpts.streamTimeoutMs ?? 180_000);
     },
     async putRaw(data, partitionKey = 'poison') {
       const res = await kinesis.send(new PutRecordCommand({ StreamName: streamName, Data: data, PartitionKey: partitionKey }));
@@ -303,6 +316,19 @@ export async function openRun(services: Services, opts: RunOptions): Promise<Pip
       await sampler.stop();
     },
   };
+}
+
+/** Polls until the stream holds `expected` events; fails naming how many are there (a loaded machine slows this, never fails it). */
+async function waitForStreamEvents(read: () => Promise<StreamContents>, expected: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let held = 0;
+  for (let wait = 100; ; wait = Math.min(wait * 2, 2_000)) {
+    held = (await read()).events.length;
+    if (held >= expected) return;
+    if (Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, wait));
+  }
+  throw new Error(`the stream holds ${held} of the ${expected} events PutLogEvents accepted after ${timeoutMs} ms: lost between CloudWatch Logs (moto) and Kinesis, before the shipper`);
 }
 
 async function readWholeStream(kinesis: KinesisClient, streamName: string): Promise<StreamContents> {
@@ -334,7 +360,8 @@ async function readWholeStream(kinesis: KinesisClient, streamName: string): Prom
         for (const e of doc.logEvents)
           out.events.push({ id: String(e.id), timestamp: e.timestamp, message: e.message, logGroup: doc.logGroup, logStream: doc.logStream, owner: doc.owner });
       }
-      if (records.length === 0) break;
+      // An empty page is the end only when the reader is not behind (Kinesis may return empty pages mid-shard).
+      if (records.length === 0 && (page.MillisBehindLatest ?? 0) === 0) break;
       iterator = page.NextShardIterator;
     }
   }

@@ -1,5 +1,5 @@
 import type { BulkItem } from '../../shared/opensearch';
-import { decodeRecordData } from './decode';
+import { decodeRecordData } from '../../shared/cwl-decode';
 import { renderDocument, recordSuffix, type FieldPlacement } from './document';
 import { extractFields } from './extract';
 import type { IndexNamer } from './index-name';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { emptyCounts, transformRecord, type PoisonRecord, type TransformOptions } from '../../../functions/shipper/core/batch';
 import type { BulkItem } from '../../../functions/shared/opensearch';
-import { decodeRecordData } from '../../../functions/shipper/core/decode';
+import { decodeRecordData } from '../../../functions/shared/cwl-decode';
 import { isoTimestamp, parsePlacement, renderDocument, recordSuffix } from '../../../functions/shipper/core/document';
 import { extractFields } from '../../../functions/shipper/core/extract';
 import { checkIndexRules, createIndexNamer, globToRegExp } from '../../../functions/shipper/core/index-name';

@@ -20,7 +20,7 @@ describe('LogPipeline: IAM, statement by statement', () => {
 
   it('key policy: account root delegation, and CloudWatch Logs only for the shipper log group', () => {
     const s = statementsOf(tf, onlyResource(tf, 'aws_kms_key')[1].policy);
-    expect(Object.keys(s)).to.deep.equal(['EnableIamPolicies', 'AllowCloudWatchLogsForPipelineLogGroups']);
+    expect(Object.keys(s)).to.deep.equal(['EnableIamPolicies', 'AllowCloudWatchLogsForOwnLogGroups']);
     expect(s.EnableIamPolicies).to.deep.equal({
       sid: 'EnableIamPolicies',
       effect: 'Allow',
@@ -29,8 +29,8 @@ describe('LogPipeline: IAM, statement by statement', () => {
       principals: { AWS: [`arn:${REF.partition}:iam::${REF.account}:root`] },
       conditions: {},
     });
-    expect(s.AllowCloudWatchLogsForPipelineLogGroups).to.deep.equal({
-      sid: 'AllowCloudWatchLogsForPipelineLogGroups',
+    expect(s.AllowCloudWatchLogsForOwnLogGroups).to.deep.equal({
+      sid: 'AllowCloudWatchLogsForOwnLogGroups',
       effect: 'Allow',
       actions: [
         'kms:Encrypt',
@@ -94,7 +94,8 @@ describe('LogPipeline: IAM, statement by statement', () => {
       EncryptFailureQueueMessages: allow('EncryptFailureQueueMessages', ['kms:GenerateDataKey', 'kms:Decrypt'], [REF.key], viaService('sqs')),
       WriteDeadLetters: allow('WriteDeadLetters', ['s3:PutObject'], [`arn:${REF.partition}:s3:::${REF.bucket}/dead-letter/*`]),
       EncryptDeadLetters: allow('EncryptDeadLetters', ['kms:GenerateDataKey'], [REF.key], viaService('s3')),
-      IndexIntoDomain: allow('IndexIntoDomain', ['es:ESHttpPost', 'es:ESHttpPut'], ['arn:aws:es:eu-west-1:123456789012:domain/logs/*']),
+      // _bulk only: no _delete_by_query, _reindex, _cluster/settings or _snapshot where FGAC would not stop them
+      BulkIndexIntoDomain: allow('BulkIndexIntoDomain', ['es:ESHttpPost'], ['arn:aws:es:eu-west-1:123456789012:domain/logs/_bulk']),
     });
   });
 
@@ -103,14 +104,15 @@ describe('LogPipeline: IAM, statement by statement', () => {
     const tf2 = synthPipeline({ opensearch: { endpoint: 'https://abc123.eu-west-1.aoss.amazonaws.com', service: 'aoss', collectionArn } });
     const s = statementsOf(tf2, resourcesOf(tf2, 'aws_iam_role_policy').logs_shipper_policy.policy);
     expect(s.AccessCollection).to.deep.equal(allow('AccessCollection', ['aoss:APIAccessAll'], [collectionArn]));
-    expect(s).to.not.have.property('IndexIntoDomain');
+    expect(s).to.not.have.property('BulkIndexIntoDomain');
     expect(onlyResource(tf2, 'aws_lambda_function')[1].environment.variables.OPENSEARCH_SERVICE).to.equal('aoss');
   });
 
   // The complete list of statements allowed to use a wildcard, each with its reason in the code.
   const ALLOWED_WILDCARDS = [
     'logs_dead_letter_policy_document.DenyInsecureTransport', // Deny over plain HTTP: widens what is refused
-    'logs_key_policy.AllowCloudWatchLogsForPipelineLogGroups', // key policy: "*" is the key itself
+    'logs_failure_queue_policy_document.DenyInsecureTransport', // TLS-only queue policy: a Deny
+    'logs_key_policy.AllowCloudWatchLogsForOwnLogGroups', // key policy: "*" is the key itself
     'logs_key_policy.EnableIamPolicies', // key policy: root delegation, AWS default
     'logs_shipper_policy_document.ManageVpcEnis', // ec2 ENI APIs without resource-level permissions
   ];

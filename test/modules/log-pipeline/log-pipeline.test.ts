@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { DEFAULTS } from '../../../modules/log-pipeline';
-import { onlyResource, resourcesOf, statementsOf } from '../../support/synth';
-import { DOMAIN_ARN, REF, synthPipeline } from './pipeline-fixture';
+import { DEFAULTS, LogPipeline } from '../../../modules/log-pipeline';
+import { onlyResource, resourcesOf, statementsOf, synth } from '../../support/synth';
+import { DOMAIN_ARN, REF, baseProps, synthPipeline } from './pipeline-fixture';
 
 /** `type.logical_id` of every resource, sorted. */
 function inventory(tf: ReturnType<typeof synthPipeline>): string[] {
@@ -39,6 +39,7 @@ describe('LogPipeline: resources and key properties (defaults)', () => {
       'aws_s3_bucket_public_access_block.logs_dead_letter_public_access_block',
       'aws_s3_bucket_server_side_encryption_configuration.logs_dead_letter_encryption',
       'aws_sqs_queue.logs_failure_queue',
+      'aws_sqs_queue_policy.logs_failure_queue_policy',
     ]);
   });
 
@@ -293,5 +294,23 @@ describe('LogPipeline: resources and key properties (defaults)', () => {
       logs_dead_letter_bucket: REF.bucket,
     });
     for (const o of Object.values(outputs)) expect(o.description).to.be.a('string').with.length.greaterThan(10);
+  });
+});
+
+describe('LogPipeline: several instances in one stack', () => {
+  it('synthesize without name or logical-id collisions', () => {
+    // Given two pipelines with different names in one stack
+    const tf = synth((scope) => {
+      new LogPipeline(scope, 'app_logs', { ...baseProps, name: 'app-logs' });
+      new LogPipeline(scope, 'audit_logs', { ...baseProps, name: 'audit-logs', logGroupNames: ['/audit/trail'] });
+    });
+    // Then every named resource carries its pipeline's name
+    const named = (type: string, field: string) => Object.values(resourcesOf(tf, type)).map((r) => r[field] as string).sort();
+    expect(named('aws_lambda_function', 'function_name')).to.deep.equal(['app-logs-shipper', 'audit-logs-shipper']);
+    expect(named('aws_kinesis_stream', 'name')).to.deep.equal(['app-logs', 'audit-logs']);
+    expect(named('aws_iam_role', 'name')).to.deep.equal(['app-logs-cwl-to-kinesis', 'app-logs-shipper', 'audit-logs-cwl-to-kinesis', 'audit-logs-shipper']);
+    const alarms = named('aws_cloudwatch_metric_alarm', 'alarm_name');
+    expect(new Set(alarms).size).to.equal(alarms.length);
+    expect(alarms.filter((a) => a.startsWith('app-logs-'))).to.have.length(5);
   });
 });

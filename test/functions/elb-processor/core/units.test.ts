@@ -112,11 +112,12 @@ describe('elb-processor: documents and config', () => {
   });
 
   it('reads the environment once and names every bad variable', () => {
-    const cfg = loadConfig({ OPENSEARCH_ENDPOINT: 'https://search-x.eu-west-1.es.amazonaws.com', AWS_REGION: 'eu-west-1', ENVIRONMENT: 'dev' });
-    expect(cfg).to.deep.include({ service: 'es', indexPrefix: 'elb', chunkBytes: 2 * 1024 * 1024, maxChunksInFlight: 2, maxLineBytes: 65536 });
+    const base = { AWS_REGION: 'eu-west-1', DEAD_LETTER_BUCKET: 'dead-letters' };
+    const cfg = loadConfig({ ...base, OPENSEARCH_ENDPOINT: 'https://search-x.eu-west-1.es.amazonaws.com', ENVIRONMENT: 'dev' });
+    expect(cfg).to.deep.include({ service: 'es', indexPrefix: 'elb', maxBulkBytes: 2 * 1024 * 1024, concurrency: 2, maxLineBytes: 65536, deadLetterPrefix: 'dead-letter/' });
     expect(cfg.metadata).to.deep.equal({ environment: 'dev', component: undefined, application: undefined });
-    expect(loadConfig({ OPENSEARCH_ENDPOINT: 'http://127.0.0.1:9200', AWS_REGION: 'eu-west-1' }).endpoint).to.equal('http://127.0.0.1:9200');
-    expect(() => loadConfig({ OPENSEARCH_ENDPOINT: 'http://search.example.com', OPENSEARCH_SERVICE: 'solr', INDEX_PREFIX: 'Bad', MAX_CHUNKS_IN_FLIGHT: '0' }))
-      .to.throw(/OPENSEARCH_ENDPOINT must be an https:\/\/ URL.*OPENSEARCH_SERVICE must be one of es, aoss.*AWS_REGION is required.*INDEX_PREFIX must be a lower-case index name prefix.*MAX_CHUNKS_IN_FLIGHT must be an integer in 1..16/);
+    expect(loadConfig({ ...base, OPENSEARCH_ENDPOINT: 'http://127.0.0.1:9200' }).endpoint).to.equal('http://127.0.0.1:9200');
+    expect(() => loadConfig({ OPENSEARCH_ENDPOINT: 'http://search.example.com', OPENSEARCH_SERVICE: 'solr', INDEX_PREFIX: 'Bad', BULK_CONCURRENCY: '0', MAX_BULK_BYTES: '5000' }))
+      .to.throw(/OPENSEARCH_ENDPOINT must be an https:\/\/ URL.*OPENSEARCH_SERVICE must be one of es, aoss.*AWS_REGION is required.*INDEX_PREFIX must be a lower-case index name prefix.*MAX_BULK_BYTES must be an integer in 65536..104857600.*BULK_CONCURRENCY must be an integer in 1..32.*DEAD_LETTER_BUCKET is required/);
   });
 });

@@ -3,7 +3,7 @@
  * per-user filesystem mirror (see README "Provider for the apply tests"). Fast when it is there already;
  * a relink (~35 s) on a warm Go cache; a cold build (~3,300 CPU-seconds) otherwise.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCacheIsWarm, buildProvider, downloadModule, existingBuildIsPinned, prepareSource } from './build';
 import { findInstalledProvider, installIntoMirror } from './install';
@@ -30,6 +30,7 @@ async function main(): Promise<void> {
   }
   if ('missing' in found) log(found.missing);
 
+  holdBuildLock(paths.mirrors);
   const machine = readMachine(paths.cache);
   if (!machine.goVersion) fail(preflightProblems(machine, 'cold'));
   log(`fetching the module through the Go proxy (${process.env.GOPROXY ?? 'https://proxy.golang.org'}) and checking its hash ...`);
@@ -57,6 +58,27 @@ async function main(): Promise<void> {
   const installed = await installIntoMirror(paths, paths.buildOutput, log);
   log(`ready: ${installed.binary} (${(installed.bytes / 1024 ** 2).toFixed(0)} MiB, sha256 ${installed.sha256.slice(0, 16)}…)`);
   log(`terraform uses it with TF_CLI_CONFIG_FILE=${paths.cliConfig}`);
+}
+
+/** One build per cache at a time (two linkers would need ~19 GB); a lock left by a dead process is taken over. */
+function holdBuildLock(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const lock = `${dir}/.build.lock`;
+  try {
+    writeFileSync(lock, String(process.pid), { flag: 'wx' });
+  } catch {
+    const holder = Number(readFileSync(lock, 'utf8'));
+    let alive = false;
+    try {
+      process.kill(holder, 0);
+      alive = true;
+    } catch {
+      // gone
+    }
+    if (alive && holder !== process.pid) fail([`another npm run provider (pid ${holder}) is building into this cache; wait for it to finish, then run npm run provider again.`]);
+    writeFileSync(lock, String(process.pid));
+  }
+  process.on('exit', () => rmSync(lock, { force: true }));
 }
 
 main().catch((err: Error) => fail([err.message]));

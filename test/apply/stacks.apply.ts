@@ -156,7 +156,8 @@ function describeStack(stack: SynthStack, cliConfig: string): void {
               // A JSON event carries its token twice (raw message and parsed field): count documents, not mentions
               for (const t of new Set(JSON.stringify(doc.source).match(TOKEN) ?? [])) counts.set(t, (counts.get(t) ?? 0) + 1);
             const missing = tokens.filter((t) => counts.get(t) !== 1);
-            expect(missing, `events not indexed exactly once (function logs: ${functionLogs.file})`).to.deep.equal([]);
+            const why = `runner ${JSON.stringify(source.stats)}, ${source.onFailureRecords.length} batches discarded to the on-failure queue; function logs: ${functionLogs.file}`;
+            expect(missing, `events not indexed exactly once (${why})`).to.deep.equal([]);
             // And the poison record is in the dead-letter bucket terraform created, with a reason
             const bucket = config.Environment?.Variables?.[DEAD_LETTER_ENV.bucket];
             expect(bucket, `${config.FunctionName} has ${DEAD_LETTER_ENV.bucket}`).to.be.a('string');

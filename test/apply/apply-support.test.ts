@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { KnownGap } from './known-gaps';
+import { gapForError, type KnownGap } from './known-gaps';
 import { managedResourceCount, preexistingLogGroups, servicesUsed, testVariables } from './stack';
 import { changedAttributes, errorDiagnostics, judgeErrors, judgeSecondPlan, motoProviderOverride, plannedActions, typeOfAddress, type PlanJson, type ResourceChange } from './terraform';
 
@@ -114,6 +114,13 @@ describe('apply suite support (test/apply)', () => {
         create: ['aws_cloudwatch_metric_alarm.a', 'aws_cloudwatch_metric_alarm.b'],
         'delete,create': ['aws_s3_bucket.b'],
       });
+    });
+
+    it("excuses an alarm only for the error moto's missing CBOR protocol gives, not for a bad argument", () => {
+      const cbor = "creating CloudWatch Metric Alarm ID: x\nCause: operation error CloudWatch: PutMetricAlarm, , RequestID: , deserialization failed, unexpected smithy-protocol response header '' (HTTP status: 404 NOT FOUND)";
+      expect(gapForError('aws_cloudwatch_metric_alarm', cbor)?.id).to.equal('cloudwatch-rpcv2-cbor');
+      expect(gapForError('aws_cloudwatch_metric_alarm', 'operation error CloudWatch: PutMetricAlarm, https response error StatusCode: 400, api error ValidationError: Period must be 10, 20, 30 or a multiple of 60')).to.equal(undefined);
+      expect(gapForError('aws_lambda_function', cbor)).to.equal(undefined);
     });
 
     it('counts a value known only after apply as a change', () => {

@@ -212,8 +212,12 @@ export function judgeSecondPlan(plan: PlanJson, failedAddresses: string[], gaps:
     for (const attribute of changedAttributes(rc)) {
       const unknown = anyUnknown(rc.change.after_unknown?.[attribute]);
       const gap = gapForReadBack(rc.type, attribute, unknown, gaps);
-      const after = unknown ? '(known after apply)' : JSON.stringify(rc.change.after?.[attribute]);
-      const what = shorten(`${rc.address}.${attribute}: ${JSON.stringify(rc.change.before?.[attribute])} → ${after}`);
+      const cut = (v: unknown) => {
+        const text = JSON.stringify(v) ?? 'undefined';
+        return text.length > 140 ? `${text.slice(0, 140)} …` : text;
+      };
+      const after = unknown ? '(known after apply)' : cut(rc.change.after?.[attribute]);
+      const what = `${rc.address}.${attribute}: ${cut(rc.change.before?.[attribute])} → ${after}`;
       if (gap) j.excused.push({ what, gap });
       else j.unexcused.push(what);
     }

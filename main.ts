@@ -1,5 +1,5 @@
 /**
- * The example app: one stack with a LogPipeline, synthesizable as-is with no AWS credentials
+ * The example app: one stack with a LogPipeline, an ElbProcessor and a PexipIngest, synthesizable as-is with no AWS credentials
  * and no network (`npm run synth`). Every value a real deployment must change is a Terraform
  * variable with a placeholder default; set them with `TF_VAR_...` or `cdktf deploy --var`.
  */
@@ -8,6 +8,8 @@ import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LogPipeline } from './modules/log-pipeline';
 import { ElbProcessor } from './modules/elb-processor';
+import { PexipIngest } from './modules/pexip-ingest';
+import { GlueCatalog } from './modules/glue-catalog';
 import { ENDPOINT_RULE } from './functions/shared/contract';
 import { ruleValidation } from './modules/common/variable-validation';
 
@@ -18,6 +20,8 @@ export const EXAMPLE_REGION = 'eu-west-1';
 export class ExampleStack extends TerraformStack {
   readonly pipeline: LogPipeline;
   readonly elb: ElbProcessor;
+  readonly pexip: PexipIngest;
+  readonly catalog: GlueCatalog;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -85,6 +89,22 @@ export class ExampleStack extends TerraformStack {
       // EventBridge leaves the bucket's single notification configuration free for other consumers.
       notification: 'eventbridge',
       metadata: { environment: 'example', application: 'example-app' },
+    });
+
+    // ---- Pexip Infinity: syslog from the nodes into S3 (Athena), the _JSON groups and the same domain. ----
+    this.pexip = new PexipIngest(this, 'pexip', {
+      name: 'example-pexip',
+      opensearch: { endpoint: endpoint.stringValue, domainArn: domainArn.stringValue },
+      // Edit: the host folders rsyslog writes for your Management and Conferencing Nodes.
+      agent: { managementNodeHosts: ['pxpmgmt'], conferencingNodeHosts: ['pxpconf*'] },
+    });
+
+    // ---- Glue catalog + Athena: the Pexip export, the load balancers' logs and the dead letters, queryable. ----
+    this.catalog = new GlueCatalog(this, 'catalog', {
+      name: 'example-catalog',
+      pexip: { bucketName: this.pexip.exportBucketName!, prefix: this.pexip.exportPrefix },
+      elb: { bucketName: this.elb.bucketName, logPrefix: 'alb' },
+      deadLetters: [{ name: 'elb', bucketName: this.elb.deadLetterBucketName }, { name: 'pexip', bucketName: this.pexip.deadLetterBucketName }],
     });
   }
 }

@@ -8,7 +8,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus, totalmem } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 export function machine(): string {
   return `${cpus().length} vCPU ${cpus()[0]?.model.trim() ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}`;
@@ -93,4 +95,56 @@ export async function fastBulkEndpoint(): Promise<LocalEndpoint> {
       server.close();
     },
   };
+}
+
+/** The machine's load right now (`/proc/loadavg`'s 1/5/15-minute averages), printed with every figure. */
+export function loadAverage(): string {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  } catch {
+    return loadavg().map((l) => l.toFixed(2)).join(' ');
+  }
+}
+
+/** `--profile` on the command line (npm run bench -- --profile, or on one bench file). */
+export const PROFILING = process.argv.includes('--profile');
+
+/**
+ * Runs `fn` under the V8 CPU profiler (node:inspector, the same sampler as `node --cpu-prof`)
+ * and returns the top self-time functions as printable lines. Bundles are built unminified in
+ * profile mode, so the names are the source's.
+ */
+export async function profileTop(fn: () => Promise<unknown> | unknown, top = 15): Promise<string> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  await fn();
+  const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
+  session.disconnect();
+  const self = new Map<string, number>();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  let total = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const node = byId.get(profile.samples[i]!);
+    const dt = profile.timeDeltas[i] ?? 0;
+    if (!node) continue;
+    const f = node.callFrame;
+    const file = f.url ? f.url.slice(f.url.lastIndexOf('/') + 1) : '';
+    const name = `${f.functionName || '(anonymous)'}${file ? ` ${file}:${f.lineNumber + 1}` : ''}`;
+    self.set(name, (self.get(name) ?? 0) + dt);
+    total += dt;
+  }
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([name, us]) => `  ${((100 * us) / total).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}`)
+    .join('\n');
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[];
+  samples: number[];
+  timeDeltas: number[];
 }

@@ -47,8 +47,8 @@ describe('example app (main.ts)', function () {
     made.push(dir);
     // Then the stack JSON exists with the pipeline in it
     const tf = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
-    expect(Object.keys(tf.resource.aws_kinesis_stream)).to.deep.equal(['logs_stream']);
-    expect(Object.keys(tf.resource.aws_lambda_function).sort()).to.deep.equal(['elb_processor_function', 'logs_shipper_function']);
+    expect(Object.keys(tf.resource.aws_kinesis_stream).sort()).to.deep.equal(['logs_stream', 'pexip_stream']);
+    expect(Object.keys(tf.resource.aws_lambda_function).sort()).to.deep.equal(['elb_processor_function', 'logs_shipper_function', 'pexip_wrangler_function']);
     // And the region is an ordinary variable: nothing region-specific is decided at synth
     expect(tf.variable.region.default).to.equal('eu-west-1');
     expect(tf.variable.region.validation).to.equal(undefined);
@@ -136,6 +136,23 @@ describe('example app (main.ts)', function () {
     const check = spawnSync(terraform!, ['fmt', '-check', '-recursive', dir], { encoding: 'utf8' });
     expect(check.status, check.stdout + check.stderr).to.equal(0);
   });
+
+  it('deploys a GlueCatalog over the ELB processor\'s bucket and dead letters and the Pexip export', () => {
+    // Given the example app, synthesized
+    const { dir, stackDir } = synthExample();
+    made.push(dir);
+    const tf = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
+    // Then the ALB table reads the ELB processor's log bucket under the example prefix
+    const alb = tf.resource.aws_glue_catalog_table.catalog_table_gluedb_load_balancer_logs_alb_access_logs;
+    expect(alb.storage_descriptor.location).to.equal('s3://${aws_s3_bucket.elb_log_bucket_bucket.bucket}/alb/AWSLogs/');
+    // And the dead-letter tables read both functions' dead-letter buckets, and the Pexip tables PexipIngest's own export
+    expect(tf.resource.aws_glue_catalog_table.catalog_table_gluedb_pipeline_dead_letters_dead_letters_elb.storage_descriptor.location).to.match(/^s3:\/\/\$\{aws_s3_bucket\.elb_dead_letter/);
+    expect(tf.resource.aws_glue_catalog_table.catalog_table_gluedb_pexip_support_logs_administrator_conference.storage_descriptor.location).to.equal('s3://${aws_s3_bucket.pexip_exports_bucket.bucket}/pexip/support/administrator_conference/');
+    expect(tf.resource.aws_glue_catalog_table.catalog_table_gluedb_pipeline_dead_letters_dead_letters_pexip.storage_descriptor.location).to.match(/^s3:\/\/\$\{aws_s3_bucket\.pexip_dead_letter/);
+    // And the workgroup enforces its settings
+    expect(tf.resource.aws_athena_workgroup.catalog_workgroup.configuration.enforce_workgroup_configuration).to.equal(true);
+  });
+
   it('keeps every resource type and IAM action of the baseline, except grants narrowed on purpose', () => {
     // Given the example stack synthesized now
     const { dir, stackDir } = synthExample();

@@ -41,8 +41,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): ElbProcessorConfig {
     maxLineBytes: r.int(E.maxLineBytes, { default: D.maxLineBytes, min: ELB_MAX_LINE_BYTES.min, max: ELB_MAX_LINE_BYTES.max }),
     safetyMarginMs: r.int(E.safetyMarginMs, { default: D.safetyMarginMs, min: 0, max: 600_000 }),
     // Rejected documents always have a destination: the construct creates a bucket when none is given.
-    deadLetterBucket: r.str(E.bucket, { required: true, rule: BUCKET_NAME_RULE }) ?? '',
-    deadLetterPrefix: r.str(E.prefix, { default: D.deadLetterPrefix, rule: KEY_PREFIX_RULE })!,
+    deadLetterBucket: r.str(E.deadLetterBucket, { required: true, rule: BUCKET_NAME_RULE }) ?? '',
+    deadLetterPrefix: r.str(E.deadLetterPrefix, { default: D.deadLetterPrefix, rule: KEY_PREFIX_RULE })!,
   };
   r.done();
   return config;

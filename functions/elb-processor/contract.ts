@@ -8,10 +8,15 @@ import { BULK_BYTES, DEAD_LETTER_ENV, DEFAULT_DEAD_LETTER_PREFIX, TARGET_ENV } f
 export const ELB_ENV = {
   ...TARGET_ENV,
   ...DEAD_LETTER_ENV,
+  /** Longer lines become failed lines (their first bytes kept), {@value ELB_MAX_LINE_BYTES.min}..{@value ELB_MAX_LINE_BYTES.max}. */
   maxLineBytes: 'MAX_LINE_BYTES',
+  /** Milliseconds kept free before the Lambda timeout for the summary and cleanup. */
   safetyMarginMs: 'SAFETY_MARGIN_MS',
+  /** Added to every document as `environment`. @default none */
   environment: 'ENVIRONMENT',
+  /** Added to every document as `component`. @default none */
   component: 'COMPONENT',
+  /** Added to every document as `application`. @default none */
   application: 'APPLICATION',
 } as const;
 

@@ -23,8 +23,9 @@ export interface HandlerDeps {
 export interface ObjectSummary {
   bucket: string;
   key: string;
-  /** `processed`, or why the object was skipped. */
-  status: 'processed' | 'skipped-test-file' | 'skipped-not-a-log' | 'skipped-missing';
+  /** `processed`, or why the object was skipped, or `failed` (then `reason` says why). */
+  status: 'processed' | 'skipped-test-file' | 'skipped-not-a-log' | 'skipped-missing' | 'failed';
+  reason?: string;
   counts?: FileCounts;
   deadLettered?: number;
   durationMs: number;
@@ -62,6 +63,7 @@ async function processObject(deps: HandlerDeps, obj: ObjectRef, deadlineMs: numb
   const done = (status: ObjectSummary['status'], extra: Partial<ObjectSummary> = {}): ObjectSummary => ({
     bucket: obj.bucket, key: obj.key, status, ...extra, durationMs: Date.now() - started,
   });
+  if (obj.problem !== undefined) return done('failed', { reason: obj.problem });
   const kind = classifyKey(obj.key);
   if (kind.kind !== 'log') return done(kind.kind === 'test-file' ? 'skipped-test-file' : 'skipped-not-a-log');
   const fetched = await fetchObject(deps.s3, obj);

@@ -23,6 +23,8 @@ export interface FileCounts {
   transient: number;
   /** Uncompressed bytes read. */
   bytes: number;
+  /** Lines with bytes that are not UTF-8 (indexed with U+FFFD in their place). */
+  invalidUtf8Lines: number;
   compressedBytes: number;
   requests: number;
   retries: number;
@@ -80,7 +82,7 @@ export async function indexObjectStream(
 ): Promise<FileOutcome> {
   const counts: FileCounts = {
     lines: 0, parsed: 0, failed: 0, blank: 0, control: 0, indexed: 0, duplicates: 0,
-    rejected: 0, transient: 0, bytes: 0, compressedBytes: 0, requests: 0, retries: 0, corrupt: false,
+    rejected: 0, transient: 0, bytes: 0, invalidUtf8Lines: 0, compressedBytes: 0, requests: 0, retries: 0, corrupt: false,
   };
   const builder = new DocumentBuilder({
     bucket: target.bucket, key: target.key, revision: target.revision,
@@ -150,6 +152,7 @@ export async function indexObjectStream(
   }
   const outcome = await session.finish();
   counts.bytes = splitter.bytes;
+  counts.invalidUtf8Lines = splitter.invalidUtf8Lines;
   counts.indexed = outcome.indexed;
   counts.duplicates = outcome.duplicates;
   counts.transient = outcome.transientFailures.length;

@@ -21,6 +21,7 @@ export function logObjectSummary(functionName: string, s: ObjectSummary, write?:
         [ELB_METRICS.deadLettered]: s.deadLettered ?? 0,
         TransientFailures: c.transient,
         Bytes: c.bytes,
+        InvalidUtf8Lines: c.invalidUtf8Lines,
         CompressedBytes: c.compressedBytes,
         DurationMs: s.durationMs,
       }
@@ -38,9 +39,10 @@ export function logObjectSummary(functionName: string, s: ObjectSummary, write?:
         bucket: s.bucket,
         key: s.key,
         status: s.status,
+        ...(s.reason === undefined ? {} : { reason: s.reason }),
         ...(c ? { blankLines: c.blank, controlLines: c.control, requests: c.requests, retries: c.retries, corrupt: c.corrupt } : {}),
       },
-      level: s.status === 'skipped-missing' || (c && (c.failed > 0 || c.rejected > 0 || c.transient > 0 || c.corrupt)) ? 'WARN' : 'INFO',
+      level: s.status === 'skipped-missing' || s.status === 'failed' || (c && (c.failed > 0 || c.rejected > 0 || c.transient > 0 || c.corrupt)) ? 'WARN' : 'INFO',
     },
     write,
   );

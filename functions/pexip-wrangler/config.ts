@@ -1,9 +1,7 @@
-import { BUCKET_NAME_RULE, BULK_BYTES, BULK_CONCURRENCY, INDEX_PREFIX_RULE, KEY_PREFIX_RULE, OPENSEARCH_SERVICES, type OpenSearchService, type TextRule } from '../shared/contract';
+import { BUCKET_NAME_RULE, BULK_BYTES, BULK_CONCURRENCY, INDEX_PREFIX_RULE, KEY_PREFIX_RULE, OPENSEARCH_SERVICES, type OpenSearchService } from '../shared/contract';
 import { envReader } from '../shared/env';
-import { PEXIP_DEFAULTS as D, PEXIP_ENV as E } from './contract';
+import { LOG_GROUP_PART_RULE, PEXIP_DEFAULTS as D, PEXIP_ENV as E } from './contract';
 
-/** The JSON copy's suffix replaces `_RAW` in a log group name: log-group characters only. */
-const SUFFIX_RULE: TextRule = { pattern: /^[\w\-./#]{1,100}$/, describe: 'a log group name ending such as _JSON (a-z, A-Z, 0-9, "_", "-", "/", ".", "#")' };
 
 export interface OpenSearchConfig {
   endpoint: string;
@@ -47,10 +45,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): PexipConfig {
     functionName: r.str('AWS_LAMBDA_FUNCTION_NAME', { default: 'pexip-wrangler' })!,
     exportBucket: r.str(E.exportBucket, { rule: BUCKET_NAME_RULE }),
     exportPrefix: r.str(E.exportPrefix, { default: D.exportPrefix, rule: KEY_PREFIX_RULE })!,
-    jsonLogGroupSuffix: r.str(E.jsonLogGroupSuffix, { rule: SUFFIX_RULE }),
+    jsonLogGroupSuffix: r.str(E.jsonLogGroupSuffix, { rule: LOG_GROUP_PART_RULE }),
     opensearch,
-    deadLetterBucket: r.str(E.bucket, { required: true, rule: BUCKET_NAME_RULE }) ?? '',
-    deadLetterPrefix: r.str(E.prefix, { default: D.deadLetterPrefix, rule: KEY_PREFIX_RULE })!,
+    deadLetterBucket: r.str(E.deadLetterBucket, { required: true, rule: BUCKET_NAME_RULE }) ?? '',
+    deadLetterPrefix: r.str(E.deadLetterPrefix, { default: D.deadLetterPrefix, rule: KEY_PREFIX_RULE })!,
     safetyMarginMs: r.int(E.safetyMarginMs, { default: D.safetyMarginMs, min: 0, max: 600_000 }),
   };
   r.done();

@@ -8,16 +8,18 @@
  * MIT 2019), so its users' Athena tables (`syslog_time`, `system`, `level`, `name`, `log_message`
  * struct) and Logs Insights queries (`log_message.Conference_ID`, `level`, `name`) keep working.
  */
-import { BULK_BYTES, DEAD_LETTER_ENV, DEFAULT_DEAD_LETTER_PREFIX, TARGET_ENV } from '../shared/contract';
+import { BULK_BYTES, DEAD_LETTER_ENV, DEFAULT_DEAD_LETTER_PREFIX, TARGET_ENV, type TextRule } from '../shared/contract';
 
 export const PEXIP_ENV = {
   ...TARGET_ENV,
   ...DEAD_LETTER_ENV,
-  /** S3 export on when set: gzip NDJSON for Athena. */
+  /** S3 bucket of the gzip NDJSON export for Athena; the export is on when set. @default none (export off) */
   exportBucket: 'EXPORT_BUCKET',
+  /** Key prefix of the export (relative, ends with `/`); objects go under `<prefix><kind>/<table>/year=YYYY/month=MM/day=DD/`. */
   exportPrefix: 'EXPORT_PREFIX',
-  /** CloudWatch Logs JSON copy on when set: the RAW group's `_RAW` ending replaced by this (e.g. `_JSON`). */
+  /** CloudWatch Logs JSON copy, on when set: each record goes to its RAW group's name with `_RAW` replaced by this (e.g. `_JSON` → `Pexip_Nodes_Support_Logs_JSON`); the groups must exist, the function creates only streams. @default none (copy off) */
   jsonLogGroupSuffix: 'JSON_LOG_GROUP_SUFFIX',
+  /** Milliseconds kept free before the Lambda timeout for dead letters and the response. */
   safetyMarginMs: 'SAFETY_MARGIN_MS',
 } as const;
 
@@ -43,6 +45,12 @@ export const RAW_LOG_GROUPS: Record<PexipKind, string> = {
   web: 'Pexip_Nodes_Web_Server_Logs_RAW',
 };
 export const RAW_SUFFIX = '_RAW';
+
+/** A part of a log group name (the JSON copy's suffix, a deployment's name prefix): log-group characters only. */
+export const LOG_GROUP_PART_RULE: TextRule = {
+  pattern: /^[\w\-./#]{1,100}$/,
+  describe: 'log group name characters (a-z, A-Z, 0-9, "_", "-", "/", ".", "#"), 1..100 of them',
+};
 
 /** Glue databases (support and audit as the original; web is new: the original never exported web logs). */
 export const GLUE_DATABASES: Record<PexipKind, string> = {

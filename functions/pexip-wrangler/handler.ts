@@ -4,7 +4,7 @@ import { writeSummary, type LineWriter } from '../shared/metrics';
 import { truncateDocument, type BulkClient, type BulkOutcome } from '../shared/opensearch';
 import type { PexipConfig } from './config';
 import { PEXIP_DEAD_LETTER_KINDS as KINDS, PEXIP_METRICS as M } from './contract';
-import { wrangleRecords } from './core/batch';
+import { emptyCounts, wrangleRecord, type BatchLine } from './core/batch';
 import { lineEntry, poisonEntry } from './core/dead-letters';
 import { planExportObjects, shardOf } from './core/exports';
 import { planLogEvents, PUT_LOG_EVENTS_LIMITS } from './core/json-copy';
@@ -49,29 +49,35 @@ export function createWranglerHandler(deps: WranglerDeps): WranglerHandler {
     const records = event.Records ?? [];
     const remaining = context.getRemainingTimeInMillis();
     const deadlineMs = started + remaining - Math.min(config.safetyMarginMs, remaining / 2);
-    const batch = wrangleRecords(records);
-    const { lines } = batch;
+    const counts = emptyCounts(records.length);
+    const lines: BatchLine[] = [];
     const errors: string[] = [];
     let retry = false;
     const entries: Record<string, DeadLetterEntry[]> = {};
     const deadLetter = (kind: string, e: DeadLetterEntry): void => {
       (entries[kind] ??= []).push(e);
     };
-    for (const p of batch.poison) deadLetter(KINDS.poison, poisonEntry(records[p.record]!, p.reason));
 
-    // S3 and OpenSearch side by side.
+    // Record by record: each line goes into the bulk session (encoded to request bytes at once,
+    // full requests leave while later records are read), and only its JSON text is kept.
+    const os = config.opensearch;
+    const session = os && deps.bulk!.open<number>({ deadlineMs });
+    for (let r = 0; r < records.length; r++) {
+      const from = lines.length;
+      const reason = wrangleRecord(records[r]!.kinesis.data, r, counts, lines);
+      if (reason !== undefined) deadLetter(KINDS.poison, poisonEntry(records[r]!, reason));
+      if (!session) continue;
+      for (let i = from; i < lines.length; i++) {
+        const wait = session.add(bulkItem(lines[i]!, i, os.indexPrefix));
+        if (wait) await wait;
+      }
+    }
+
+    // S3 and the end of the OpenSearch session side by side.
     const exportPromise: Promise<ExportResult | undefined> = config.exportBucket && lines.length > 0
       ? putExportObjects(deps.s3!, config.exportBucket, planExportObjects(lines, config.exportPrefix, shardOf(records[0]!.eventID), records[0]!.kinesis.sequenceNumber), (i) => lines[i]!.json)
       : Promise.resolve(undefined);
-    const searchPromise: Promise<BulkOutcome<number> | undefined> = (async () => {
-      if (!config.opensearch || lines.length === 0) return undefined;
-      const session = deps.bulk!.open<number>({ deadlineMs });
-      for (let i = 0; i < lines.length; i++) {
-        const wait = session.add(bulkItem(lines[i]!, i, config.opensearch.indexPrefix));
-        if (wait) await wait;
-      }
-      return session.finish();
-    })();
+    const searchPromise: Promise<BulkOutcome<number> | undefined> = session ? session.finish() : Promise.resolve(undefined);
     const [exported, searched] = await Promise.all([exportPromise, searchPromise]);
 
     if (exported) {
@@ -118,7 +124,7 @@ export function createWranglerHandler(deps: WranglerDeps): WranglerHandler {
     }));
 
     const response: KinesisStreamBatchResponse = { batchItemFailures: retry && records.length > 0 ? [{ itemIdentifier: records[0]!.kinesis.sequenceNumber }] : [] };
-    const c = batch.counts;
+    const c = counts;
     writeSummary({
       functionName: context.functionName,
       message: 'pexip batch wrangled',

@@ -51,19 +51,35 @@ export const BULK_BYTES = { min: 64 * 1024, max: 100 * 1024 * 1024, default: 5 *
 /** Requests in flight at once per invocation. */
 export const BULK_CONCURRENCY = { min: 1, max: 32 } as const;
 
-/** Environment variables of the OpenSearch target and the dead-letter bucket, the same in every function. */
+/**
+ * Environment variables of the OpenSearch target, the same in every function. Each key's TSDoc
+ * is the variable's meaning in the function READMEs' generated environment tables (`npm run docs`).
+ */
 export const TARGET_ENV = {
+  /**
+   * URL of the domain or collection (a path prefix is kept; `/_bulk` is appended): {@value ENDPOINT_RULE.describe}.
+   * Plain http is for local tests: logs and signed requests never travel in plaintext over a network.
+   * @default required
+   */
   endpoint: 'OPENSEARCH_ENDPOINT',
+  /** SigV4 service: `es` (OpenSearch Service domain) or `aoss` (OpenSearch Serverless collection). */
   service: 'OPENSEARCH_SERVICE',
+  /** Prefix of every index name, {@value INDEX_PREFIX_RULE.describe}. */
   indexPrefix: 'INDEX_PREFIX',
+  /** Upper bound of one `_bulk` request body, uncompressed bytes ({@value BULK_BYTES.min}..{@value BULK_BYTES.max}); a single larger document is truncated to fit (`@truncated`). */
   maxBulkBytes: 'MAX_BULK_BYTES',
+  /** `_bulk` requests in flight at once (and keep-alive sockets), {@value BULK_CONCURRENCY.min}..{@value BULK_CONCURRENCY.max}; while this many are pending the function waits before adding more (backpressure). */
   concurrency: 'BULK_CONCURRENCY',
+  /** Gzip request bodies (`Content-Encoding: gzip`): less traffic, more CPU. */
   gzip: 'BULK_GZIP',
 } as const;
 
+/** Environment variables of the dead-letter destination, the same in every function. */
 export const DEAD_LETTER_ENV = {
-  bucket: 'DEAD_LETTER_BUCKET',
-  prefix: 'DEAD_LETTER_PREFIX',
+  /** S3 bucket receiving what is dead-lettered (the constructs create one unless given). @default required */
+  deadLetterBucket: 'DEAD_LETTER_BUCKET',
+  /** Key prefix of dead-letter objects: {@value KEY_PREFIX_RULE.describe}; keys continue `<yyyy>/<mm>/<dd>/<function>/<request id>-<kind>-<n>.jsonl`. */
+  deadLetterPrefix: 'DEAD_LETTER_PREFIX',
 } as const;
 
 /** Default key prefix of dead-letter objects (the key continues with date and function name). */

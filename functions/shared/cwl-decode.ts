@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 
 /**
@@ -21,7 +22,8 @@ export interface DataMessage {
 }
 
 export type Decoded =
-  | { kind: 'data'; message: DataMessage; compressedBytes: number; bytes: number }
+  /** `invalidUtf8`: the payload held bytes that are not UTF-8; they were decoded as U+FFFD (and counted). */
+  | { kind: 'data'; message: DataMessage; compressedBytes: number; bytes: number; invalidUtf8: boolean }
   | { kind: 'control'; compressedBytes: number; bytes: number }
   | { kind: 'poison'; reason: string; compressedBytes: number };
 
@@ -39,8 +41,12 @@ export function decodeRecordData(data: string): Decoded {
     return { kind: 'poison', reason: 'data is not valid base64', compressedBytes: data.length };
   const compressedBytes = compressed.length;
   let text: string;
+  let invalidUtf8 = false;
   try {
-    text = gunzipSync(compressed).toString('utf8');
+    const raw = gunzipSync(compressed);
+    text = raw.toString('utf8');
+    // Decoding replaces invalid bytes with U+FFFD without a word: look closer only when one shows.
+    if (text.indexOf('\uFFFD') !== -1) invalidUtf8 = !isUtf8(raw);
   } catch (err) {
     return { kind: 'poison', reason: `data is not gzip: ${(err as Error).message}`, compressedBytes };
   }
@@ -54,7 +60,7 @@ export function decodeRecordData(data: string): Decoded {
   const problem = shapeProblem(parsed);
   if (problem === 'control') return { kind: 'control', compressedBytes, bytes };
   if (problem) return { kind: 'poison', reason: `payload is not a CloudWatch Logs subscription message: ${problem}`, compressedBytes };
-  return { kind: 'data', message: parsed as DataMessage, compressedBytes, bytes };
+  return { kind: 'data', message: parsed as DataMessage, compressedBytes, bytes, invalidUtf8 };
 }
 
 /** Undefined when `value` is a well-formed DATA_MESSAGE, 'control' for a CONTROL_MESSAGE, else what is wrong. */

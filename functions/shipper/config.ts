@@ -52,8 +52,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): ShipperConfig {
     aossCollectionType: r.oneOf(E.aossCollectionType, ['timeseries', 'search'] as const, D.aossCollectionType),
     maskSecrets: r.bool(E.maskSecrets, D.maskSecrets),
     maskPatterns,
-    deadLetterBucket: r.str(E.bucket, { required: true, rule: BUCKET_NAME_RULE }) ?? '',
-    deadLetterPrefix: r.str(E.prefix, { default: D.deadLetterPrefix, rule: KEY_PREFIX_RULE })!,
+    deadLetterBucket: r.str(E.deadLetterBucket, { required: true, rule: BUCKET_NAME_RULE }) ?? '',
+    deadLetterPrefix: r.str(E.deadLetterPrefix, { default: D.deadLetterPrefix, rule: KEY_PREFIX_RULE })!,
     safetyMarginMs: r.int(E.safetyMarginMs, { default: D.safetyMarginMs, min: 0, max: 600_000 }),
   };
   r.done();

@@ -3,7 +3,8 @@ import type { DeadLetterEntry, DeadLetterWriter } from '../shared/dead-letter';
 import { writeSummary, type LineWriter } from '../shared/metrics';
 import type { BulkClient, BulkItem } from '../shared/opensearch';
 import type { ShipperConfig } from './config';
-import { emptyCounts, transformRecord, type PoisonRecord, type TransformOptions } from './core/batch';
+import { createBatchIds, emptyCounts, transformRecord, type PoisonRecord, type TransformOptions } from './core/batch';
+import { decodeRecordData } from '../shared/cwl-decode';
 import { createIndexNamer } from './core/index-name';
 import { createMasker } from './core/mask';
 import { toBatchResponse } from './core/response';
@@ -16,7 +17,17 @@ export interface ShipperDeps {
   deadLetters: DeadLetterWriter;
   /** Where the summary/EMF line goes. @default stdout */
   writeLine?: LineWriter;
+  /** Clock for the transform deadline (tests make time jump). @default Date.now */
+  now?: () => number;
 }
+
+/**
+ * Share of the time before the send deadline that transforming may use: records not started by
+ * then are reported for retry, so the documents already added still have time to be sent (and a
+ * batch of slow records cannot run the invocation into its timeout, be retried whole, bisected and
+ * lost when the retries run out).
+ */
+export const TRANSFORM_SHARE = 0.8;
 
 export type ShipperHandler = (event: KinesisStreamEvent, context: Context) => Promise<KinesisStreamBatchResponse>;
 
@@ -34,12 +45,15 @@ export function createShipperHandler(deps: ShipperDeps): ShipperHandler {
     idMode: config.service === 'aoss' && config.aossCollectionType === 'timeseries' ? 'index-without-id' : 'create-with-id',
   };
 
+  const now = deps.now ?? Date.now;
+
   return async (event, context) => {
-    const started = Date.now();
+    const started = now();
     const records = event.Records ?? [];
     const remaining = context.getRemainingTimeInMillis();
     // Keep time for the dead-letter writes and the response; never less than half the remaining time for sending.
     const deadlineMs = started + remaining - Math.min(config.safetyMarginMs, remaining / 2);
+    const transformUntil = started + (deadlineMs - started) * TRANSFORM_SHARE;
 
     // Record by record into the bulk session: documents become request bytes right away and
     // full requests leave while later records are transformed (bounded by the session's backpressure).
@@ -48,9 +62,18 @@ export function createShipperHandler(deps: ShipperDeps): ShipperHandler {
     const maskedBefore = options.masker.count;
     const poison: PoisonRecord[] = [];
     const items: BulkItem<number>[] = [];
+    const ids = createBatchIds((r, e) => {
+      const d = decodeRecordData(records[r]!.kinesis.data);
+      return d.kind === 'data' ? d.message.logEvents[e] : undefined;
+    });
+    let deferredFrom = records.length;
     for (let r = 0; r < records.length; r++) {
+      if (now() >= transformUntil) {
+        deferredFrom = r;
+        break;
+      }
       items.length = 0;
-      const reason = transformRecord(records[r]!.kinesis.data, r, options, counts, items);
+      const reason = transformRecord(records[r]!.kinesis.data, r, options, counts, items, ids);
       if (reason !== undefined) poison.push({ record: r, reason });
       for (const item of items) {
         const wait = session.add(item);
@@ -62,6 +85,8 @@ export function createShipperHandler(deps: ShipperDeps): ShipperHandler {
 
     const failed = new Set<number>();
     for (const f of outcome.transientFailures) failed.add(f.item.ref);
+    // Records the deadline left untransformed go back to the stream, retried by a fresh invocation.
+    for (let r = deferredFrom; r < records.length; r++) failed.add(r);
 
     let deadLettered = 0;
     let deadLetterWriteFailures = 0;
@@ -97,7 +122,8 @@ export function createShipperHandler(deps: ShipperDeps): ShipperHandler {
       deadLetterKeys,
       errors,
       batchItemFailures: response.batchItemFailures.length,
-      durationMs: Date.now() - started,
+      deferredRecords: records.length - deferredFrom,
+      durationMs: now() - started,
     }), deps.writeLine);
     return response;
   };

@@ -100,8 +100,8 @@ export class ElbProcessor extends Construct {
     statements.push(...(props.extraPolicyStatements ?? []));
     const environment: Record<string, string> = {
       ...openSearchEnvironment(props.opensearch, ELB_DEFAULTS),
-      [ELB_ENV.bucket]: deadLetter.bucketName,
-      [ELB_ENV.prefix]: deadLetter.prefix,
+      [ELB_ENV.deadLetterBucket]: deadLetter.bucketName,
+      [ELB_ENV.deadLetterPrefix]: deadLetter.prefix,
     };
     const m = props.metadata ?? {};
     if (m.environment) environment[ELB_ENV.environment] = m.environment;

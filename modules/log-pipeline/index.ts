@@ -5,7 +5,7 @@ import type { CloudwatchLogSubscriptionFilter } from '@cdktf/provider-aws/lib/cl
 import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
+import type { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { SHIPPER_DEFAULTS, SHIPPER_ENV } from '../../functions/shipper/contract';
 import { MetricAlarms, alarmsEnabled } from '../common/alarms';
 import { BundledFunction } from '../common/bundled-function';
@@ -13,11 +13,12 @@ import { deadLetterDestination } from '../common/dead-letter';
 import { createEncryptionKey } from '../common/encryption-key';
 import { deployEnvironment } from '../common/environment';
 import { policyDocument, trustPolicy } from '../common/iam';
+import { kinesisEventSource } from '../common/kinesis-event-source';
 import { useStableLogicalIds } from '../common/logical-ids';
 import { openSearchEnvironment, openSearchWriteStatements } from '../common/opensearch-target';
 import { pipelineAlarmSpecs } from './alarms';
 import { streamConsumerStatements, subscriptionRoleStatements, subscriptionTrustConditions } from './iam';
-import { DEFAULTS, LogPipelineProps, validate } from './props';
+import { DEFAULTS, EVENT_SOURCE_DEFAULTS, LogPipelineProps, validate } from './props';
 import { createSources } from './sources';
 import { createFailureQueue, queueNameOf } from './storage';
 import { pipelineStream } from './stream';
@@ -118,8 +119,8 @@ export class LogPipeline extends Construct {
     const os = props.opensearch;
     const environment: Record<string, string> = {
       ...openSearchEnvironment(os, SHIPPER_DEFAULTS),
-      [SHIPPER_ENV.bucket]: this.deadLetterBucketName,
-      [SHIPPER_ENV.prefix]: this.deadLetterPrefix,
+      [SHIPPER_ENV.deadLetterBucket]: this.deadLetterBucketName,
+      [SHIPPER_ENV.deadLetterPrefix]: this.deadLetterPrefix,
     };
     if (os.indexRules && os.indexRules.length > 0) {
       environment[SHIPPER_ENV.indexRules] = JSON.stringify(os.indexRules.map((r) => ({ logGroupPattern: r.logGroupPattern, indexPrefix: r.indexPrefix })));
@@ -150,21 +151,12 @@ export class LogPipeline extends Construct {
       ],
     });
 
-    const e = props.eventSource ?? {};
-    this.eventSourceMapping = new LambdaEventSourceMapping(this, 'event_source', {
-      eventSourceArn: this.streamArn,
-      functionName: this.shipper.function.arn,
-      startingPosition: e.startingPosition ?? DEFAULTS.startingPosition,
-      batchSize: e.batchSize ?? DEFAULTS.batchSize,
-      maximumBatchingWindowInSeconds: e.maxBatchingWindowSeconds ?? DEFAULTS.maxBatchingWindowSeconds,
-      parallelizationFactor: e.parallelizationFactor ?? DEFAULTS.parallelizationFactor,
-      // The shipper reports only the records that failed transiently; bisecting isolates a
-      // record that makes the whole invocation fail; both retries and age are bounded.
-      functionResponseTypes: ['ReportBatchItemFailures'],
-      bisectBatchOnFunctionError: true,
-      maximumRetryAttempts: e.maximumRetryAttempts ?? DEFAULTS.maximumRetryAttempts,
-      maximumRecordAgeInSeconds: e.maximumRecordAgeSeconds ?? DEFAULTS.maximumRecordAgeSeconds,
-      destinationConfig: { onFailure: { destinationArn: this.failureQueueArn } },
+    this.eventSourceMapping = kinesisEventSource(this, 'event_source', {
+      streamArn: this.streamArn,
+      functionArn: this.shipper.function.arn,
+      failureQueueArn: this.failureQueueArn,
+      options: props.eventSource,
+      defaults: EVENT_SOURCE_DEFAULTS,
       // Lambda checks the role's stream permissions when the mapping is created.
       dependsOn: [this.shipper.rolePolicy],
       tags,

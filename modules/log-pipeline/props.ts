@@ -4,6 +4,7 @@ import type { AlarmsOption } from '../common/alarms';
 import { LOG_RETENTION_DAYS, type FunctionOptions } from '../common/bundled-function';
 import { DEAD_LETTER_DEFAULTS, validateDeadLetter, type DeadLetterOptions } from '../common/dead-letter';
 import type { PolicyStatement } from '../common/iam';
+import { validateEventSource } from '../common/kinesis-event-source';
 import { validateOpenSearchTarget, type OpenSearchTarget } from '../common/opensearch-target';
 import { checkInt, checkName, failFor, isLiteral } from '../common/validation';
 
@@ -181,11 +182,7 @@ export function validate(p: LogPipelineProps): void {
 
   // Event source mapping: finite retries and record age, always
   const e = p.eventSource ?? {};
-  checkInt(fail, 'eventSource.batchSize', e.batchSize, 1, 10_000);
-  checkInt(fail, 'eventSource.maxBatchingWindowSeconds', e.maxBatchingWindowSeconds, 0, 300, ' s');
-  checkInt(fail, 'eventSource.parallelizationFactor', e.parallelizationFactor, 1, 10);
-  checkInt(fail, 'eventSource.maximumRetryAttempts', e.maximumRetryAttempts, 0, 10_000, ' (finite: -1 is refused)');
-  checkInt(fail, 'eventSource.maximumRecordAgeSeconds', e.maximumRecordAgeSeconds, 60, 604_800, ' s (finite: -1 is refused)');
+  validateEventSource(e, fail);
   if (s.existingStreamArn === undefined) {
     const retentionS = (s.retentionHours ?? DEFAULTS.retentionHours) * 3600;
     const age = e.maximumRecordAgeSeconds ?? DEFAULTS.maximumRecordAgeSeconds;
@@ -207,3 +204,13 @@ export function validate(p: LogPipelineProps): void {
   // Alarms
   if (p.alarms) checkInt(fail, 'alarms.iteratorAgeThresholdMs', p.alarms.iteratorAgeThresholdMs, 1000, 604_800_000, ' ms');
 }
+
+/** The event source mapping's defaults, as the shared builder (modules/common/kinesis-event-source.ts) takes them. */
+export const EVENT_SOURCE_DEFAULTS: Required<EventSourceOptions> = {
+  batchSize: DEFAULTS.batchSize,
+  maxBatchingWindowSeconds: DEFAULTS.maxBatchingWindowSeconds,
+  parallelizationFactor: DEFAULTS.parallelizationFactor,
+  startingPosition: DEFAULTS.startingPosition,
+  maximumRetryAttempts: DEFAULTS.maximumRetryAttempts,
+  maximumRecordAgeSeconds: DEFAULTS.maximumRecordAgeSeconds,
+};

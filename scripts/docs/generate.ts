@@ -1,5 +1,6 @@
 /**
- * Writes the generated tables of every module README (modules/<name>/README.md) from the code,
+ * Writes the generated tables of every module and function README (modules/<name>/README.md,
+ * functions/<name>/README.md) from the code,
  * so the docs have one source, the way terraform-docs keeps registry READMEs true:
  *   inputs   the construct's props interface: every prop and nested option, type, default, TSDoc
  *   outputs  its TerraformOutputs (id, property, description) and public properties (type, TSDoc)
@@ -12,14 +13,23 @@
  * Each table sits between `<!-- BEGIN GENERATED: <kind> -->` and `<!-- END GENERATED: <kind> -->`.
  * `<kind>` alone documents the module's construct (the class in index.ts taking a `*Props`);
  * `<kind> <Name>` documents another construct class or props interface the module exports
- * (`inputs LogPipelineSourceAccount`). A README without inputs/outputs markers gets them in its
+ * (`inputs LogPipelineSourceAccount`). A module README without inputs/outputs markers gets them in its
  * `## Inputs` / `## Outputs` section, in place of the section's hand-written table.
+ *
+ *   env      a function's environment from its contract (functions/<name>/contract.ts): every key
+ *            of its `*_ENV` object with the variable name, the default from `*_DEFAULTS` (same
+ *            key) and the key's TSDoc. `env` alone in functions/<name>/README.md documents that
+ *            function; `env <name>` names one (a module README documenting the function it deploys);
+ *            `env <name> <OBJECT>` picks the object when the contract declares several.
+ *            `{@value BULK_BYTES.max}` in a key's TSDoc prints that constant, so bounds are written once.
+ * Function READMEs (functions/<name>/README.md) are read too; only their marked blocks change.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { InputRow, Problem, inputRows } from './inputs';
-import { block, defaultsTable, inputsTable, insertBlock, markerKinds, outputsTable, replaceBlocks } from './markdown';
+import { envRows } from './env';
+import { block, defaultsTable, envTable, inputsTable, insertBlock, markerKinds, outputsTable, replaceBlocks } from './markdown';
 import { outputRows, propertyRows } from './outputs';
 import { Found, SourceIndex } from './source';
 
@@ -41,6 +51,7 @@ export interface ReadmeResult {
 
 /** The README of one module as it should be. */
 export function generateReadme(root: string, moduleDir: string, index = new SourceIndex()): ReadmeResult {
+  const isFunction = path.basename(path.dirname(moduleDir)) === 'functions';
   const rel = (file: string) => path.relative(root, file).split(path.sep).join('/');
   const readmePath = path.join(moduleDir, 'README.md');
   const current = fs.readFileSync(readmePath, 'utf8');
@@ -61,8 +72,25 @@ export function generateReadme(root: string, moduleDir: string, index = new Sour
     if (!rowsCache.has(props.node)) rowsCache.set(props.node, inputRows(index, props, problems));
     return rowsCache.get(props.node) ?? [];
   };
+  const renderEnv = (kind: string, name: string | undefined, objectName: string | undefined): string | undefined => {
+    const fn = name ?? (isFunction ? path.basename(moduleDir) : undefined);
+    const contractPath = fn === undefined ? undefined : path.join(root, 'functions', fn, 'contract.ts');
+    const contract = contractPath && index.file(contractPath);
+    if (!contract) {
+      errors.push(`${rel(readmePath)}: marker "${kind}": ${fn === undefined ? 'name the function (`env <name>`) outside functions/<name>/' : `no ${rel(contractPath!)}`}`);
+      return undefined;
+    }
+    const found: Problem[] = [];
+    const rows = envRows(index, contract, found, objectName);
+    if (found.length) {
+      errors.push(...found.map((p) => `${rel(readmePath)}: marker "${kind}": ${rel(p.file)}: ${p.message}`));
+      return undefined;
+    }
+    return block(kind, `the TSDoc and defaults of ${rel(contractPath!)}`, envTable(rows));
+  };
   const render = (kind: string): string | undefined => {
     const [what, name, ...rest] = kind.trim().split(/\s+/);
+    if (what === 'env' && rest.length <= 1) return renderEnv(kind, name, rest[0]);
     const subject = rest.length ? undefined : subjectFor(name);
     if (!subject) {
       errors.push(`${rel(readmePath)}: marker "${kind}": ${name ? `${name} is not a class or interface exported by ${rel(path.join(moduleDir, 'index.ts'))}` : 'no construct taking a *Props interface found in the module'}`);
@@ -76,14 +104,14 @@ export function generateReadme(root: string, moduleDir: string, index = new Sour
       const source = `\`${subject.name}\` (${rel(subject.cls.file.fileName)} and the functions it calls)`;
       return block(kind, source, outputsTable(subject.name, outputRows(index, subject.cls, problems), propertyRows(index, subject.cls)));
     }
-    errors.push(`${rel(readmePath)}: marker "${kind}": ${['inputs', 'defaults', 'outputs'].includes(what) ? `${subject.name} has no ${what === 'outputs' ? 'construct class' : 'props interface'}` : `unknown kind "${what}" (inputs, defaults, outputs)`}`);
+    errors.push(`${rel(readmePath)}: marker "${kind}": ${['inputs', 'defaults', 'outputs'].includes(what) ? `${subject.name} has no ${what === 'outputs' ? 'construct class' : 'props interface'}` : `unknown kind "${what}" (inputs, defaults, outputs, env)`}`);
     return undefined;
   };
 
   let generated = replaceBlocks(current, render);
   const kinds = markerKinds(generated).map((k) => k.trim());
   for (const [what, heading, available] of [['inputs', 'Inputs', main?.props], ['outputs', 'Outputs', main?.cls]] as const) {
-    if (kinds.includes(what) || !available) continue;
+    if (isFunction || kinds.includes(what) || !available) continue;
     const content = render(what);
     if (content) generated = insertBlock(generated, heading, content);
   }
@@ -122,15 +150,17 @@ function propsOnly(index: SourceIndex, moduleDir: string): Subject | undefined {
   return undefined;
 }
 
-/** Module folders holding a README, sorted. */
+/** Module folders, then function folders, holding a README, each sorted. */
 export function moduleDirs(root: string): string[] {
-  const modules = path.join(root, 'modules');
-  if (!fs.existsSync(modules)) return [];
-  return fs
-    .readdirSync(modules, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && fs.existsSync(path.join(modules, d.name, 'README.md')))
-    .map((d) => path.join(modules, d.name))
-    .sort();
+  return ['modules', 'functions'].flatMap((kind) => {
+    const parent = path.join(root, kind);
+    if (!fs.existsSync(parent)) return [];
+    return fs
+      .readdirSync(parent, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && fs.existsSync(path.join(parent, d.name, 'README.md')))
+      .map((d) => path.join(parent, d.name))
+      .sort();
+  });
 }
 
 export interface RunOptions {

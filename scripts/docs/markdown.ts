@@ -1,4 +1,5 @@
 import type { InputRow } from './inputs';
+import type { EnvRow } from './env';
 import type { OutputRow, PropertyRow } from './outputs';
 
 /** A table cell: one line, pipes escaped (also inside code spans, as GFM tables require). */
@@ -96,4 +97,20 @@ export function insertBlock(readme: string, heading: string, generated: string):
     lines.splice(last, 0, '', generated);
   }
   return lines.join('\n');
+}
+
+/** A default value as the environment holds it: `5242880` gets its size in words (5 MiB). */
+export function envValueCell(value: string | number | boolean): string {
+  if (typeof value !== 'number') return code(String(value));
+  for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) {
+    if (value >= size && value % size === 0) return `${code(String(value))} (${value / size} ${unit})`;
+  }
+  return code(String(value));
+}
+
+/** A function's environment: variable, default (from the contract's defaults) and meaning. */
+export function envTable(rows: readonly EnvRow[]): string {
+  if (rows.length === 0) return 'None.';
+  const defaultOf = (r: EnvRow) => (!r.default ? '–' : 'value' in r.default ? envValueCell(r.default.value) : defaultCell(r.default.text));
+  return table(['Variable', 'Default', 'Meaning'], rows.map((r) => [code(r.variable), defaultOf(r), r.description]));
 }

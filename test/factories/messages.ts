@@ -33,3 +33,8 @@ export function message(kind: MessageKind, i: number): string {
 export function mixedMessage(i: number): string {
   return message(MESSAGE_KINDS[i % MESSAGE_KINDS.length]!, i);
 }
+
+/** A hostile JSON message: `{"a":{"a":…{"m":"<text>"}…}}`, `depth` objects deep (truncation and rendering must not recurse on it). */
+export function deepJsonMessage(depth: number, text: string): string {
+  return `${'{"a":'.repeat(depth - 1)}{"m":${JSON.stringify(text)}}${'}'.repeat(depth - 1)}`;
+}

@@ -4,6 +4,8 @@ export interface ObjectRef {
   key: string;
   versionId?: string;
   eTag?: string;
+  /** Why the object cannot be processed (its key is not valid URL encoding); `key` is then as received. */
+  problem?: string;
 }
 
 interface S3NotificationRecord {
@@ -30,7 +32,13 @@ export function objectsFromEvent(event: unknown): ObjectRef[] {
       const bucket = r.s3?.bucket?.name;
       const rawKey = r.s3?.object?.key;
       if (!bucket || rawKey === undefined) throw new Error('S3 event record without bucket name or object key');
-      return clean({ bucket, key: decodeURIComponent(rawKey.replace(/\+/g, ' ')), versionId: r.s3?.object?.versionId, eTag: r.s3?.object?.eTag });
+      const extra = { versionId: r.s3?.object?.versionId, eTag: r.s3?.object?.eTag };
+      try {
+        return clean({ bucket, key: decodeURIComponent(rawKey.replace(/\+/g, ' ')), ...extra });
+      } catch (err) {
+        // One bad key must not fail the other objects of the event: it becomes a failed object with the reason.
+        return { ...clean({ bucket, key: rawKey, ...extra }), problem: `object key is not valid URL encoding (${(err as Error).message})` };
+      }
     });
   }
   if (e.source === 'aws.s3' && e['detail-type'] === 'Object Created' && e.detail) {

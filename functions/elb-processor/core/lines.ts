@@ -1,7 +1,11 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
  * Splits a byte stream into lines without ever holding more than one line (bounded by
- * `maxLineBytes`) beyond the current chunk. Handles `\n` and `\r\n`, a last line without a
- * terminator, and lines longer than the bound: those are reported as `tooLong` with their
+ * `maxLineBytes`) beyond the current chunk. Handles `\n`, `\r\n` and a lone `\r` (old Mac
+ * endings, or a writer that dropped the `\n`: every record must come out, not the first one
+ * with the rest hidden behind it; AWS escapes control bytes inside fields, so a raw CR is
+ * always a line end), a last line without a terminator, and lines longer than the bound: those are reported as `tooLong` with their
  * first `maxLineBytes` bytes, and the rest of the line is skipped, so one corrupt line cannot
  * exhaust memory. Line numbers are 1-based and count every line, blank ones included.
  */
@@ -9,37 +13,59 @@ export interface LineSink {
   (line: string, lineNumber: number, tooLong: boolean): void;
 }
 
+const LF = 10;
+const CR = 13;
+
 export class LineSplitter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private overflow = false;
   private lineNumber = 0;
+  /** The last chunk ended with a CR: a LF first in the next chunk is part of that CRLF. */
+  private afterCR = false;
   /** Bytes consumed so far (input to the splitter, i.e. uncompressed). */
   bytes = 0;
+  /** Lines holding bytes that are not UTF-8 (decoded as U+FFFD, so counted rather than replaced silently). */
+  invalidUtf8Lines = 0;
 
   constructor(private readonly maxLineBytes: number) {}
 
   push(chunk: Buffer, sink: LineSink): void {
     this.bytes += chunk.length;
     let start = 0;
+    if (this.afterCR && chunk.length > 0) {
+      // A CRLF split across chunks: the LF belongs to the line the CR ended.
+      this.afterCR = false;
+      if (chunk[0] === LF) start = 1;
+    }
+    let cr = -2; // next CR at or after `start`; -1 when the chunk holds no more, -2 before the first search
     for (;;) {
-      const nl = chunk.indexOf(10, start);
-      if (nl === -1) {
+      const lf = chunk.indexOf(LF, start);
+      if (cr !== -1 && cr < start) cr = chunk.indexOf(CR, start);
+      let end: number;
+      let next: number;
+      if (cr !== -1 && (lf === -1 || cr < lf)) {
+        end = cr;
+        next = cr + 1 < chunk.length ? (chunk[cr + 1] === LF ? cr + 2 : cr + 1) : cr + 1;
+        if (cr + 1 === chunk.length) this.afterCR = true;
+      } else if (lf !== -1) {
+        end = lf;
+        next = lf + 1;
+      } else {
         this.keep(chunk.subarray(start));
         return;
       }
       if (this.pendingBytes === 0 && !this.overflow) {
-        const end = nl > start && chunk[nl - 1] === 13 ? nl - 1 : nl;
         if (end - start > this.maxLineBytes) {
           sink(chunk.toString('utf8', start, start + this.maxLineBytes), ++this.lineNumber, true);
         } else {
-          sink(chunk.toString('utf8', start, end), ++this.lineNumber, false);
+          sink(this.text(chunk, start, end), ++this.lineNumber, false);
         }
       } else {
-        this.keep(chunk.subarray(start, nl));
+        this.keep(chunk.subarray(start, end));
         this.emitPending(sink);
       }
-      start = nl + 1;
+      start = next;
     }
   }
 
@@ -48,10 +74,17 @@ export class LineSplitter {
     if (this.pendingBytes > 0 || this.overflow) this.emitPending(sink);
   }
 
+  private text(buf: Buffer, start: number, end: number): string {
+    const s = buf.toString('utf8', start, end);
+    // A U+FFFD is rare in logs: only then are the bytes checked.
+    if (s.indexOf('\uFFFD') !== -1 && !isUtf8(buf.subarray(start, end))) this.invalidUtf8Lines++;
+    return s;
+  }
+
   private keep(piece: Buffer): void {
     if (piece.length === 0) return;
     if (this.overflow) return;
-    const room = this.maxLineBytes + 1 - this.pendingBytes; // +1: room for a trailing \r
+    const room = this.maxLineBytes + 1 - this.pendingBytes; // +1: enough to know the line is too long
     if (piece.length > room) {
       this.pending.push(piece.subarray(0, room));
       this.pendingBytes += room;
@@ -63,10 +96,11 @@ export class LineSplitter {
   }
 
   private emitPending(sink: LineSink): void {
-    let buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
-    if (!this.overflow && buf.length > 0 && buf[buf.length - 1] === 13) buf = buf.subarray(0, buf.length - 1);
+    const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
     const tooLong = this.overflow || buf.length > this.maxLineBytes;
-    sink(buf.toString('utf8', 0, Math.min(buf.length, this.maxLineBytes)), ++this.lineNumber, tooLong);
+    const end = Math.min(buf.length, this.maxLineBytes);
+    // A too-long line is cut, maybe inside a character: it is a failed line already, not counted as invalid UTF-8.
+    sink(tooLong ? buf.toString('utf8', 0, end) : this.text(buf, 0, end), ++this.lineNumber, tooLong);
     this.pending = [];
     this.pendingBytes = 0;
     this.overflow = false;

@@ -2,9 +2,9 @@ import { parseAlb } from './alb';
 import { parseClassic } from './classic';
 import { parseConnection } from './connection';
 import { parseNlb } from './nlb';
-import { newFields, tokenize, type Fields } from './tokenize';
+import { MAX_FIELDS, newFields, tokenize, type Fields } from './tokenize';
 import type { AlbDocument, LineResult, LogType, NlbDocument } from './types';
-import { clip, LineError, looksLikeTimestamp } from './values';
+import { clip, LineError, looksLikeTimestamp, timestampAt } from './values';
 
 /** ALB `type` values AWS documents (FORMATS.md §2, field 1): http https h2 grpcs ws wss. */
 
@@ -64,14 +64,19 @@ export function parseLine(line: string): LineResult {
     return { kind: 'failed', type: undefined, reason: `unknown log type: first field "${clip(sp === -1 ? line : line.slice(0, sp), 40)}"` };
   }
   try {
-    if (type === 'nlb') {
-      tokenize(line, fields, false);
-      const doc = parseNlb(fields);
-      return { kind: 'doc', type, timestamp: nlbTimestamp(doc), doc };
-    }
-    const err = tokenize(line, fields, true);
+    const err = tokenize(line, fields, type !== 'nlb');
     if (err !== undefined) return { kind: 'failed', type, reason: err };
+    // Checked before the layout, whose tolerance of unknown trailing fields would hide a second record.
+    const second = secondRecordAt(fields, type);
+    if (second !== -1) {
+      return { kind: 'failed', type, reason: `field ${second + 1} is the timestamp of another record: the line holds more than one (missing line break?)` };
+    }
+    if (fields.more) return { kind: 'failed', type, reason: `more than ${MAX_FIELDS} fields: records run together (missing line breaks?)` };
     switch (type) {
+      case 'nlb': {
+        const doc = parseNlb(fields);
+        return { kind: 'doc', type, timestamp: nlbTimestamp(doc), doc };
+      }
       case 'alb': {
         const doc = parseAlb(fields);
         return { kind: 'doc', type, timestamp: albTimestamp(doc), doc };
@@ -89,6 +94,40 @@ export function parseLine(line: string): LineResult {
     if (e instanceof LineError) return { kind: 'failed', type, reason: e.message };
     throw e;
   }
+}
+
+/** Where each layout has timestamps (0-based); a bare timestamp anywhere else starts another record. */
+const TIME_FIELDS: Record<LogType, readonly number[]> = { alb: [1, 21], nlb: [2, 21], classic: [0], 'alb-connection': [0] };
+const ALB_TYPES = new Set(['http', 'https', 'h2', 'grpcs', 'ws', 'wss']);
+// Shortest and longest timestamps AWS writes (`2018-12-20T02:59:40` … nanoseconds and `Z`).
+const MIN_TIME_LENGTH = 19;
+const MAX_TIME_LENGTH = 31;
+
+/**
+ * The field index of a second record's timestamp in a tokenized line, or -1. Every layout has
+ * a timestamp within its first three fields and nowhere else but `TIME_FIELDS`, so a record
+ * glued to the previous one (missing line break) shows as a bare timestamp out of place; at a
+ * layout's own later time field it is another record when the fields before it start one
+ * (`http <time>`, `tls 2.0 <time>`). Lengths are compared first: most lines cost no character read.
+ */
+function secondRecordAt(f: Fields, type: LogType): number {
+  const own = TIME_FIELDS[type];
+  const line = f.line;
+  for (let i = 1; i < f.count; i++) {
+    const from = f.start[i]!;
+    const len = f.end[i]! - from;
+    // Length, then `T` at 10 and `-` at 4, before the full shape: most fields fail on the first test.
+    if (len < MIN_TIME_LENGTH || len > MAX_TIME_LENGTH || line.charCodeAt(from + 10) !== 84 || line.charCodeAt(from + 4) !== 45) continue;
+    if (i === own[0] || f.quoted[i] || !timestampAt(line, from, from + len)) continue;
+    if (!own.includes(i)) return i;
+    if (isField(f, i - 1, ALB_TYPES) || (i > 1 && line.startsWith('tls ', f.start[i - 2]!))) return i;
+  }
+  return -1;
+}
+
+function isField(f: Fields, i: number, words: ReadonlySet<string>): boolean {
+  const len = f.end[i]! - f.start[i]!;
+  return len >= 2 && len <= 5 && !f.quoted[i] && words.has(f.line.slice(f.start[i]!, f.end[i]!));
 }
 
 // ALB `time` is when the response was generated; `request_creation_time` is when the

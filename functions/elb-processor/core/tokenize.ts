@@ -22,13 +22,15 @@ export interface Fields {
   count: number;
   /** Whether the line holds any backslash: when not, no field needs escape decoding. */
   escapes: boolean;
+  /** Content remains after MAX_FIELDS fields (no layout has that many: records run together). */
+  more: boolean;
 }
 
-/** Fields beyond this are unknown trailing fields anyway; they are not even tokenized. */
+/** No layout has half as many fields; beyond this the line is not tokenized (and `more` says so). */
 export const MAX_FIELDS = 64;
 
 export function newFields(): Fields {
-  return { line: '', start: new Int32Array(MAX_FIELDS), end: new Int32Array(MAX_FIELDS), quoted: new Uint8Array(MAX_FIELDS), count: 0, escapes: false };
+  return { line: '', start: new Int32Array(MAX_FIELDS), end: new Int32Array(MAX_FIELDS), quoted: new Uint8Array(MAX_FIELDS), count: 0, escapes: false, more: false };
 }
 
 const SPACE = 32;
@@ -84,6 +86,11 @@ export function tokenize(line: string, out: Fields, quotes: boolean): string | u
     count++;
   }
   out.count = count;
+  out.more = false;
+  if (count === MAX_FIELDS) {
+    while (i < n && line.charCodeAt(i) === SPACE) i++;
+    out.more = i < n;
+  }
   return undefined;
 }
 

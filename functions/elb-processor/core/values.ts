@@ -158,12 +158,14 @@ export function timestamp(f: Fields, i: number, field: string): string | undefin
     if (isBlankField(f, i)) return undefined;
     throw new LineError(`${field}: expected an ISO 8601 timestamp, got "${clip(fieldText(f, i))}"`);
   }
+  if (!calendarValid(f.line, from)) throw new LineError(`${field}: "${clip(fieldText(f, i))}" is not a real date and time`);
   const v = f.line.slice(from, to);
   return f.line.charCodeAt(to - 1) === 90 /* Z */ ? v : `${v}Z`;
 }
 
 export function timestampText(v: string, field: string): string {
   if (!looksLikeTimestamp(v)) throw new LineError(`${field}: expected an ISO 8601 timestamp, got "${clip(v)}"`);
+  if (!calendarValid(v, 0)) throw new LineError(`${field}: "${clip(v)}" is not a real date and time`);
   return v.charCodeAt(v.length - 1) === 90 /* Z */ ? v : `${v}Z`;
 }
 
@@ -179,9 +181,29 @@ export function looksLikeTimestamp(v: string): boolean {
  */
 const TIMESTAMP = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z?/y;
 
-function timestampAt(v: string, from: number, to: number): boolean {
+export function timestampAt(v: string, from: number, to: number): boolean {
   TIMESTAMP.lastIndex = from;
   return TIMESTAMP.test(v) && TIMESTAMP.lastIndex === to;
+}
+
+/**
+ * The shape says nothing about the calendar: `2024-13-45T25:61:00Z` has it. A date that does not
+ * exist would name an index (`elb-alb-2024.13.45`) and poison a date field, so the line fails
+ * instead. Reads the digits of a shape-checked timestamp at v[from]; seconds stop at 59 (AWS
+ * writes no leap seconds).
+ */
+export function calendarValid(v: string, from: number): boolean {
+  // Digits read in place (no helper closure: this runs twice per line). `- 528` is `- 48 * 11`.
+  const month = v.charCodeAt(from + 5) * 10 + v.charCodeAt(from + 6) - 528;
+  const day = v.charCodeAt(from + 8) * 10 + v.charCodeAt(from + 9) - 528;
+  const hour = v.charCodeAt(from + 11) * 10 + v.charCodeAt(from + 12) - 528;
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || v.charCodeAt(from + 14) > 53 || v.charCodeAt(from + 17) > 53) return false;
+  if (day <= 28) return true;
+  if (month === 2) {
+    const year = (v.charCodeAt(from) - 48) * 1000 + (v.charCodeAt(from + 1) - 48) * 100 + (v.charCodeAt(from + 2) - 48) * 10 + v.charCodeAt(from + 3) - 48;
+    return day <= (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28);
+  }
+  return day <= (month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31);
 }
 
 /** `ip:port`, `[ipv6]:port` or unbracketed `ipv6:port`, split at the LAST colon. */
@@ -303,7 +325,12 @@ function decodeRun(bytes: number[]): string | undefined {
     if (b < 32 || b === 127) return undefined;
     if (b > 127) ascii = false;
   }
-  if (ascii) return String.fromCharCode(...bytes);
+  if (ascii) {
+    // A loop, not `String.fromCharCode(...bytes)`: a spread of 10^5 arguments overflows the stack.
+    let s = '';
+    for (let k = 0; k < bytes.length; k++) s += String.fromCharCode(bytes[k]!);
+    return s;
+  }
   let s: string;
   try {
     s = utf8.decode(Uint8Array.from(bytes));

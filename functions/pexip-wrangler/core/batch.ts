@@ -1,8 +1,8 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { decodeRecordData } from '../../shared/cwl-decode';
 import type { PoisonRecord } from '../../shipper/core/batch';
-import { kindOfLogGroup } from '../contract';
-import type { Wrangled } from './types';
+import { kindOfLogGroup, type PexipKind } from '../contract';
+import { searchSource } from './search';
 import { wrangleLine } from './wrangle';
 
 /**
@@ -14,13 +14,18 @@ import { wrangleLine } from './wrangle';
 export interface BatchLine {
   /** Position of the Kinesis record in the batch. */
   ref: number;
-  wrangled: Wrangled;
-  /** The record as one JSON line (what S3 and the JSON copy store). */
-  json: string;
   /** Deterministic id: the CloudWatch event id, `-<n>` for the n-th further line of one event. */
   id: string;
   /** The RAW log group the line came from. */
   logGroup: string;
+  kind: PexipKind;
+  cls: string;
+  epochMs: number;
+  node: string;
+  /** The record as one JSON line (what S3 and the JSON copy store). Only the text is kept, not the object: a 6 MB batch holds ~100,000 lines. */
+  json: string;
+  /** The OpenSearch document when it differs from `json` (see search.ts). */
+  search?: string;
 }
 
 /** A record that is not a CloudWatch Logs message (the shipper's shape: position and reason). */
@@ -43,38 +48,55 @@ export interface WrangledBatch {
   counts: BatchCounts;
 }
 
+export function emptyCounts(records: number): BatchCounts {
+  return { records, controlMessages: 0, poisonRecords: 0, events: 0, lines: 0, parseErrors: 0, classes: {} };
+}
+
+/**
+ * Record `r` (its base64 data) → its lines appended to `out`; returns the poison reason when it
+ * is not a subscription message. The handler calls it record by record, so every line can leave
+ * for OpenSearch while later records are read.
+ */
+export function wrangleRecord(data: string, r: number, counts: BatchCounts, out: BatchLine[]): string | undefined {
+  const decoded = decodeRecordData(data);
+  if (decoded.kind === 'control') {
+    counts.controlMessages++;
+    return undefined;
+  }
+  if (decoded.kind === 'poison') {
+    counts.poisonRecords++;
+    return decoded.reason;
+  }
+  const { logGroup, logStream, logEvents } = decoded.message;
+  const kind = kindOfLogGroup(logGroup);
+  for (const e of logEvents) {
+    counts.events++;
+    const parts = e.message.indexOf('\n') < 0 ? [e.message] : e.message.split('\n');
+    let n = 0;
+    for (const part of parts) {
+      const line = part.endsWith('\r') ? part.slice(0, -1) : part;
+      if (line.trim() === '' && parts.length > 1) continue;
+      const w = wrangleLine(line, { kind, fallbackEpochMs: e.timestamp, fallbackNode: logStream });
+      counts.lines++;
+      if (w.parseError !== undefined) counts.parseErrors++;
+      counts.classes[w.cls] = (counts.classes[w.cls] ?? 0) + 1;
+      const json = JSON.stringify(w.record);
+      const search = searchSource(w.record);
+      out.push({ ref: r, id: n === 0 ? e.id : `${e.id}-${n}`, logGroup, kind: w.kind, cls: w.cls, epochMs: w.epochMs, node: w.node, json, ...(search === undefined ? {} : { search }) });
+      n++;
+    }
+  }
+  return undefined;
+}
+
+/** The whole batch at once (tests, tools). */
 export function wrangleRecords(records: readonly KinesisStreamRecord[]): WrangledBatch {
   const lines: BatchLine[] = [];
   const poison: PoisonRecord[] = [];
-  const counts: BatchCounts = { records: records.length, controlMessages: 0, poisonRecords: 0, events: 0, lines: 0, parseErrors: 0, classes: {} };
+  const counts = emptyCounts(records.length);
   for (let r = 0; r < records.length; r++) {
-    const decoded = decodeRecordData(records[r]!.kinesis.data);
-    if (decoded.kind === 'control') {
-      counts.controlMessages++;
-      continue;
-    }
-    if (decoded.kind === 'poison') {
-      counts.poisonRecords++;
-      poison.push({ record: r, reason: decoded.reason });
-      continue;
-    }
-    const { logGroup, logStream, logEvents } = decoded.message;
-    const kind = kindOfLogGroup(logGroup);
-    for (const e of logEvents) {
-      counts.events++;
-      const parts = e.message.indexOf('\n') < 0 ? [e.message] : e.message.split('\n');
-      let n = 0;
-      for (const part of parts) {
-        const line = part.endsWith('\r') ? part.slice(0, -1) : part;
-        if (line.trim() === '' && parts.length > 1) continue;
-        const wrangled = wrangleLine(line, { kind, fallbackEpochMs: e.timestamp, fallbackNode: logStream });
-        counts.lines++;
-        if (wrangled.parseError !== undefined) counts.parseErrors++;
-        counts.classes[wrangled.cls] = (counts.classes[wrangled.cls] ?? 0) + 1;
-        lines.push({ ref: r, wrangled, json: JSON.stringify(wrangled.record), id: n === 0 ? e.id : `${e.id}-${n}`, logGroup });
-        n++;
-      }
-    }
+    const reason = wrangleRecord(records[r]!.kinesis.data, r, counts, lines);
+    if (reason !== undefined) poison.push({ record: r, reason });
   }
   return { lines, poison, counts };
 }

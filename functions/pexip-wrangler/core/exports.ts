@@ -21,8 +21,8 @@ export function planExportObjects(lines: readonly BatchLine[], prefix: string, s
   const name = exportObjectName(shardId, firstSequenceNumber);
   const byKey = new Map<string, ExportObject>();
   for (let i = 0; i < lines.length; i++) {
-    const w = lines[i]!.wrangled;
-    const key = `${exportFolder(prefix, w.kind, w.cls, w.epochMs)}${name}`;
+    const l = lines[i]!;
+    const key = `${exportFolder(prefix, l.kind, l.cls, l.epochMs)}${name}`;
     let o = byKey.get(key);
     if (!o) byKey.set(key, (o = { key, lines: [] }));
     o.lines.push(i);

@@ -31,7 +31,7 @@ export function planLogEvents(lines: readonly BatchLine[], suffix: string, messa
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
     const group = jsonLogGroupName(l.logGroup, suffix);
-    const stream = jsonLogStreamName(l.wrangled.node, l.wrangled.epochMs);
+    const stream = jsonLogStreamName(l.node, l.epochMs);
     const k = `${group}\n${stream}`;
     let s = streams.get(k);
     if (!s) streams.set(k, (s = { group, stream, order: [] }));
@@ -41,13 +41,13 @@ export function planLogEvents(lines: readonly BatchLine[], suffix: string, messa
   const out: PutBatch[] = [];
   for (const s of streams.values()) {
     // Stable sort by event time: lines of one millisecond keep their arrival order.
-    s.order.sort((a, b) => lines[a]!.wrangled.epochMs - lines[b]!.wrangled.epochMs || a - b);
+    s.order.sort((a, b) => lines[a]!.epochMs - lines[b]!.epochMs || a - b);
     let cur: PutBatch | undefined;
     let bytes = 0;
     for (const i of s.order) {
       const message = messageOf(i);
       const size = Buffer.byteLength(message, 'utf8') + L.eventOverheadBytes;
-      const t = lines[i]!.wrangled.epochMs;
+      const t = lines[i]!.epochMs;
       if (!cur || cur.events.length >= L.maxEvents || bytes + size > L.maxBytes || t - cur.events[0]!.timestamp > L.maxSpanMs) {
         cur = { logGroupName: s.group, logStreamName: s.stream, events: [], lines: [] };
         out.push(cur);

@@ -32,6 +32,8 @@ function isWordChar(c: number): boolean {
 
 class Reader {
   i = 0;
+  /** Position of the next backslash at or after the last search (s.length when none). */
+  backslash = -1;
   constructor(readonly s: string) {}
 
   skipWs(): void {
@@ -61,14 +63,18 @@ class Reader {
     const closing = triple ? q + q + q : q;
     let i = quoteAt + closing.length;
     let out = '';
-    // Next closing quote and next backslash are searched again only once passed: linear in the string.
+    // The next closing quote and the next backslash are searched again only once passed, and the
+    // backslash position is kept across strings: linear in the whole text, not per string.
     let close = -1;
-    let bs = -1;
     for (;;) {
       if (close < i) close = s.indexOf(closing, i);
       if (close < 0) throw new Error('unterminated string');
-      if (bs < i) bs = s.indexOf('\\', i);
-      if (bs < 0 || bs >= close) {
+      if (this.backslash < i) {
+        this.backslash = s.indexOf('\\', i);
+        if (this.backslash < 0) this.backslash = s.length; // none left: never search again
+      }
+      const bs = this.backslash;
+      if (bs >= close) {
         out += s.slice(i, close);
         this.i = close + closing.length;
         return out;

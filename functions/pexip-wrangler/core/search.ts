@@ -9,16 +9,16 @@ import type { JsonRecord } from './types';
  * `log_message.Detail` is an array of lines in all the others: left in place, the first REST dict
  * or the first line array of a day would make the other kind of document fail its mapping.
  */
-export function searchSource(line: BatchLine): string {
-  const record = line.wrangled.record;
+/** Undefined when the document is the record itself. */
+export function searchSource(record: JsonRecord): string | undefined {
   const lm = record[FIELDS.logMessage] as JsonRecord | undefined;
   const detail = lm?.[LOG_MESSAGE_FIELDS.detail];
-  if (!lm || detail === null || typeof detail !== 'object' || Array.isArray(detail)) return line.json;
+  if (!lm || detail === null || typeof detail !== 'object' || Array.isArray(detail)) return undefined;
   const { [LOG_MESSAGE_FIELDS.detail]: moved, ...rest } = lm;
   return JSON.stringify({ ...record, [FIELDS.logMessage]: rest, [FIELDS.detailObject]: moved });
 }
 
 /** `create` with the line's deterministic id into `<prefix>-<kind>-YYYY.MM.DD`: a redelivered line answers 409. */
 export function bulkItem(line: BatchLine, index: number, prefix: string): BulkItem<number> {
-  return { index: indexName(prefix, line.wrangled.kind, line.wrangled.epochMs), id: line.id, action: 'create', source: searchSource(line), ref: index };
+  return { index: indexName(prefix, line.kind, line.epochMs), id: line.id, action: 'create', source: line.search ?? line.json, ref: index };
 }

@@ -5,7 +5,7 @@ import { keyEnd, scanPairs } from './pairs';
 import { parseOriginating, parseRfc3339 } from './time';
 import { recordHead } from './syslog';
 import type { JsonRecord, KindParse, SyslogHeader } from './types';
-import { fieldName, supportValue } from './value-rules';
+import { supportKey, typedValue } from './value-rules';
 
 /**
  * `<syslog_time> <system> <YYYY-MM-DD> <HH:MM:SS,mmm> Level="…" Name="…" Message="…" Key="…" …`
@@ -33,6 +33,7 @@ export function parseSupport(line: string, h: SyslogHeader): KindParse | undefin
   let message: string | undefined;
   let detail: string | undefined;
   const logMessage: JsonRecord = {};
+  const repeats = new Map<string, number>();
   for (const [key, value] of scan.pairs) {
     if (key === 'Level' && level === undefined) level = value;
     else if (key === 'Name' && name === undefined) name = value;
@@ -41,10 +42,16 @@ export function parseSupport(line: string, h: SyslogHeader): KindParse | undefin
       logMessage[LOG_MESSAGE_FIELDS.detail] = undefined; // keeps the pair's place in the object
     } else {
       if (key === 'Message' && message === undefined) message = value;
-      let field = fieldName(key);
-      // A repeated key keeps every value: the second is Key_2 and so on.
-      for (let n = 2; field in logMessage; n++) field = `${fieldName(key)}_${n}`;
-      logMessage[field] = supportValue(key, withLineBreaks(value));
+      const info = supportKey(key);
+      let field = info.field;
+      if (field in logMessage) {
+        // A repeated key keeps every value: the second is Key_2 and so on (counted, not searched: a line can repeat a key thousands of times).
+        const n = (repeats.get(field) ?? 1) + 1;
+        repeats.set(field, n);
+        field = `${field}_${n}`;
+        while (field in logMessage) field += '_'; // a literal Key_2 came first
+      }
+      logMessage[field] = typedValue(info.type, withLineBreaks(value));
     }
   }
   const cls = name === undefined ? 'support' : supportClass(name, message);

@@ -46,10 +46,7 @@ function booleanOf(v: string): boolean | undefined {
 }
 
 export function supportValue(key: string, value: string): string | number | boolean {
-  const k = ruleKey(key);
-  if (SUPPORT_INTEGERS.has(k)) return integerOf(value) ?? value;
-  if (SUPPORT_BOOLEANS.has(k)) return booleanOf(value) ?? value;
-  return value;
+  return typedValue(supportKey(key).type, value);
 }
 
 /** Audit values: `n/a` is null, listed ids are integers. */
@@ -62,4 +59,31 @@ export function auditValue(key: string, value: string): string | number | null {
 /** A pair name as a record field: case kept, every character outside [A-Za-z0-9_] becomes `_` (`Conference-ID` → `Conference_ID`, as the original's queries use). */
 export function fieldName(key: string): string {
   return key.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+export type ValueType = 'integer' | 'boolean' | 'string';
+
+export interface SupportKey {
+  field: string;
+  type: ValueType;
+}
+
+/** Keys repeat on every line: their field name and type are looked up once (bounded: log text can invent keys). */
+const supportKeys = new Map<string, SupportKey>();
+const MAX_CACHED_KEYS = 4096;
+
+export function supportKey(key: string): SupportKey {
+  let k = supportKeys.get(key);
+  if (k === undefined) {
+    const rule = ruleKey(key);
+    k = { field: fieldName(key), type: SUPPORT_INTEGERS.has(rule) ? 'integer' : SUPPORT_BOOLEANS.has(rule) ? 'boolean' : 'string' };
+    if (supportKeys.size < MAX_CACHED_KEYS) supportKeys.set(key, k);
+  }
+  return k;
+}
+
+export function typedValue(type: ValueType, value: string): string | number | boolean {
+  if (type === 'integer') return integerOf(value) ?? value;
+  if (type === 'boolean') return booleanOf(value) ?? value;
+  return value;
 }

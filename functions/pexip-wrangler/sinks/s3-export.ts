@@ -1,11 +1,25 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { promisify } from 'node:util';
-import { gzip as gzipCb } from 'node:zlib';
+import { createGzip } from 'node:zlib';
 import type { S3Like } from '../../shared/dead-letter';
 import type { ExportObject } from '../core/exports';
 import { describeAwsError, isTransientAwsError } from './aws-errors';
 
-const gzip = promisify(gzipCb);
+/** The lines gzip'd as they are written: no uncompressed copy of a whole object is ever built. */
+export async function gzipLines(count: number, lineOf: (k: number) => string): Promise<Buffer> {
+  const z = createGzip();
+  const chunks: Buffer[] = [];
+  z.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<void>((resolve, reject) => {
+    z.on('end', resolve);
+    z.on('error', reject);
+  });
+  for (let k = 0; k < count; k++) {
+    if (!z.write(`${lineOf(k)}\n`)) await new Promise((r) => z.once('drain', r));
+  }
+  z.end();
+  await done;
+  return Buffer.concat(chunks);
+}
 
 export interface ExportResult {
   written: string[];
@@ -21,10 +35,8 @@ export async function putExportObjects(s3: S3Like, bucket: string, objects: Expo
   const worker = async (): Promise<void> => {
     while (next < objects.length) {
       const object = objects[next++]!;
-      let body = '';
-      for (const i of object.lines) body += `${jsonOf(i)}\n`;
       try {
-        const zipped = await gzip(body);
+        const zipped = await gzipLines(object.lines.length, (k) => jsonOf(object.lines[k]!));
         await s3.send(new PutObjectCommand({ Bucket: bucket, Key: object.key, Body: zipped, ContentType: 'application/x-ndjson', ContentEncoding: 'gzip' }));
         result.written.push(object.key);
         result.bytes += zipped.length;

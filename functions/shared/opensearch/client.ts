@@ -162,8 +162,15 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
               s.original = source;
               out.truncated++;
             }
+            let cut: string;
+            try {
+              cut = truncateDocument(source, target);
+            } catch (err) {
+              mark(chunk.slots, 0, `document could not be truncated: ${(err as Error).message}`);
+              return fail(out.permanentFailures, chunk, chunk.slots);
+            }
             out.retries++;
-            return run(reencodeOne(s, truncateDocument(source, target)), attempt);
+            return run(reencodeOne(s, cut), attempt);
           }
           case 'retry': retry = mark(chunk.slots, result.status, result.error); break;
           case 'defer': mark(chunk.slots, result.status, result.error); return fail(out.transientFailures, chunk, chunk.slots);
@@ -222,7 +229,13 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
           bytes = lineBytes + Buffer.byteLength(source) + 1;
           if (bytes > maxBulkBytes) {
             original = source;
-            source = truncateDocument(source, maxBulkBytes - lineBytes - 1);
+            try {
+              source = truncateDocument(source, maxBulkBytes - lineBytes - 1);
+            } catch (err) {
+              // Whatever one document holds, it fails alone (dead letter with the reason), never the session.
+              out.permanentFailures.push({ item, status: 0, error: `document could not be truncated: ${(err as Error).message}` });
+              return undefined;
+            }
             bytes = lineBytes + Buffer.byteLength(source) + 1;
             out.truncated++;
           }

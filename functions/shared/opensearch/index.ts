@@ -6,3 +6,5 @@ export { truncateDocument, cutUtf8, TRUNCATED_FIELD, ORIGINAL_BYTES_FIELD } from
 export { fullJitterDelay } from './backoff';
 export { envCredentials, signRequest } from './signer';
 export type { AwsCredentials, BulkClient, BulkClientConfig, BulkItem, BulkOutcome, ItemFailure, RetryPolicy, SendOptions } from './types';
+export { createRestClient } from './rest';
+export type { RestClient, RestClientConfig, RestResponse } from './rest';

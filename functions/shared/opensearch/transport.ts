@@ -10,6 +10,8 @@ export interface HttpResponse {
 
 export interface Transport {
   post(path: string, headers: Record<string, string>, body: Buffer, timeoutMs: number): Promise<HttpResponse>;
+  /** Any method (the bootstrap and replay read and write cluster settings, not only `_bulk`). */
+  request(method: string, path: string, headers: Record<string, string>, body: Buffer, timeoutMs: number): Promise<HttpResponse>;
   close(): void;
 }
 
@@ -19,12 +21,15 @@ export function createTransport(endpoint: URL, maxSockets: number): Transport {
   const agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
   const request = secure ? https.request : http.request;
   const port = endpoint.port ? Number(endpoint.port) : secure ? 443 : 80;
-  return {
+  const transport: Transport = {
     post(path, headers, body, timeoutMs) {
+      return transport.request('POST', path, headers, body, timeoutMs);
+    },
+    request(method, path, headers, body, timeoutMs) {
       return new Promise<HttpResponse>((resolve, reject) => {
         let settled = false;
         const req = request(
-          { agent, hostname: endpoint.hostname, port, path, method: 'POST', headers },
+          { agent, hostname: endpoint.hostname, port, path, method, headers },
           (res) => {
             const parts: Buffer[] = [];
             res.on('data', (chunk: Buffer) => parts.push(chunk));
@@ -54,4 +59,5 @@ export function createTransport(endpoint: URL, maxSockets: number): Transport {
       agent.destroy();
     },
   };
+  return transport;
 }

@@ -18,13 +18,23 @@ interface StringSlot {
   value: string;
 }
 
-function collectStrings(node: Json, out: StringSlot[]): void {
-  if (Array.isArray(node)) {
-    node.forEach((v, i) => (typeof v === 'string' ? out.push({ parent: node, key: i, value: v }) : collectStrings(v, out)));
-  } else if (node !== null && typeof node === 'object') {
-    for (const [k, v] of Object.entries(node)) {
-      if (typeof v === 'string') out.push({ parent: node, key: k, value: v });
-      else collectStrings(v, out);
+/** Every string value of the document, found with an explicit stack: depth is attacker-chosen, the call stack is not. */
+function collectStrings(root: Json, out: StringSlot[]): void {
+  const stack: Json[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const v = node[i]!;
+        if (typeof v === 'string') out.push({ parent: node, key: i, value: v });
+        else if (v !== null && typeof v === 'object') stack.push(v);
+      }
+    } else if (node !== null && typeof node === 'object') {
+      for (const k of Object.keys(node)) {
+        const v = node[k]!;
+        if (typeof v === 'string') out.push({ parent: node, key: k, value: v });
+        else if (v !== null && typeof v === 'object') stack.push(v);
+      }
     }
   }
 }
@@ -52,40 +62,58 @@ export function truncateDocument(source: string, maxBytes: number): string {
     doc = null;
   }
   if (doc !== null && typeof doc === 'object' && !Array.isArray(doc)) {
-    const obj = doc as { [k: string]: Json };
-    delete obj[TRUNCATED_FIELD];
-    delete obj[ORIGINAL_BYTES_FIELD];
-    const withMarkers = (): string =>
-      JSON.stringify({ [TRUNCATED_FIELD]: true, [ORIGINAL_BYTES_FIELD]: originalBytes, ...obj });
-    const slots: StringSlot[] = [];
-    collectStrings(obj, slots);
-    const lens = slots.map((slot) => Buffer.byteLength(slot.value));
-    const total = lens.reduce((a, b) => a + b, 0);
-    const suffixBytes = Buffer.byteLength(SUFFIX);
-    // "Water level": every string longer than L is cut to L bytes, so each long field keeps a
-    // fair share instead of the longest one vanishing. Escaping can make the serialized form
-    // larger than the raw bytes, so re-measure and lower the level if needed.
-    let excess = Buffer.byteLength(withMarkers()) - maxBytes;
-    for (let pass = 0; pass < 4 && slots.length > 0; pass++) {
-      const target = total - excess;
-      const cost = (level: number): number => lens.reduce((sum, len) => sum + (len > level ? level + suffixBytes : len), 0);
-      let lo = 0;
-      let hi = Math.max(...lens);
-      while (lo < hi) {
-        const mid = Math.ceil((lo + hi) / 2);
-        if (cost(mid) <= target) lo = mid;
-        else hi = mid - 1;
-      }
-      slots.forEach((slot, i) => {
-        (slot.parent as Record<string | number, Json>)[slot.key] = lens[i]! > lo ? cutUtf8(slot.value, lo) + SUFFIX : slot.value;
-      });
-      const out = withMarkers();
-      const over = Buffer.byteLength(out) - maxBytes;
-      if (over <= 0) return out;
-      if (lo === 0) break;
-      excess += over;
+    try {
+      const out = cutStrings(doc as { [k: string]: Json }, originalBytes, maxBytes);
+      if (out !== undefined) return out;
+    } catch (err) {
+      // JSON.stringify recurses: a document nested deeper than the stack cannot be re-serialized,
+      // so it takes the flat form below (its beginning stays searchable).
+      if (!(err instanceof RangeError)) throw err;
     }
   }
+  return flatForm(source, originalBytes, maxBytes);
+}
+
+/** The "water level" cut of the longest strings; undefined when cutting strings cannot make it fit. */
+function cutStrings(obj: { [k: string]: Json }, originalBytes: number, maxBytes: number): string | undefined {
+  delete obj[TRUNCATED_FIELD];
+  delete obj[ORIGINAL_BYTES_FIELD];
+  const withMarkers = (): string =>
+    JSON.stringify({ [TRUNCATED_FIELD]: true, [ORIGINAL_BYTES_FIELD]: originalBytes, ...obj });
+  const slots: StringSlot[] = [];
+  collectStrings(obj, slots);
+  const lens = slots.map((slot) => Buffer.byteLength(slot.value));
+  const total = lens.reduce((a, b) => a + b, 0);
+  const suffixBytes = Buffer.byteLength(SUFFIX);
+  // "Water level": every string longer than L is cut to L bytes, so each long field keeps a
+  // fair share instead of the longest one vanishing. Escaping can make the serialized form
+  // larger than the raw bytes, so re-measure and lower the level if needed.
+  let excess = Buffer.byteLength(withMarkers()) - maxBytes;
+  for (let pass = 0; pass < 4 && slots.length > 0; pass++) {
+    const target = total - excess;
+    const cost = (level: number): number => lens.reduce((sum, len) => sum + (len > level ? level + suffixBytes : len), 0);
+    let lo = 0;
+    let hi = lens.reduce((a, b) => Math.max(a, b), 0); // no spread: a document may hold 10^5 strings
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (cost(mid) <= target) lo = mid;
+      else hi = mid - 1;
+    }
+    slots.forEach((slot, i) => {
+      // defineProperty, not assignment: a "__proto__" key is data here, and assigning it would hit the prototype setter.
+      Object.defineProperty(slot.parent, slot.key, { value: lens[i]! > lo ? cutUtf8(slot.value, lo) + SUFFIX : slot.value, writable: true, enumerable: true, configurable: true });
+    });
+    const out = withMarkers();
+    const over = Buffer.byteLength(out) - maxBytes;
+    if (over <= 0) return out;
+    if (lo === 0) break;
+    excess += over;
+  }
+  return undefined;
+}
+
+/** `{ "@truncated": true, "@original_bytes": n, "@message": <prefix of the original text> }`. */
+function flatForm(source: string, originalBytes: number, maxBytes: number): string {
   const head = JSON.stringify({ [TRUNCATED_FIELD]: true, [ORIGINAL_BYTES_FIELD]: originalBytes, '@message': '' });
   // Escaping can grow the text up to 6×; shrink until the serialized form fits.
   let budget = maxBytes - Buffer.byteLength(head) - Buffer.byteLength(SUFFIX);

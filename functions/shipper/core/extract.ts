@@ -40,6 +40,16 @@ function lastNonSpace(s: string): number {
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
+/**
+ * `fields[key] = value`, except that a `__proto__` key is stored as data: plain assignment (and
+ * Object.assign) would hit the prototype setter, and the field would vanish (or become the
+ * object's prototype).
+ */
+function setField(fields: Fields, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(fields, key, { value, writable: true, enumerable: true, configurable: true });
+  else fields[key] = value;
+}
+
 /** `2024-01-02T03:04:05.678Z\t…`: digit, '-' at 4 and 7, 'T' at 10. */
 function looksLikeLambdaLine(m: string): boolean {
   return isDigit(m.charCodeAt(0)) && m.charCodeAt(4) === 45 && m.charCodeAt(7) === 45 && m.charCodeAt(10) === 84;
@@ -81,7 +91,7 @@ export function keyValueFields(m: string): Fields | undefined {
     const q = value.charCodeAt(0);
     if ((q === 34 || q === 39) && value.length >= 2) value = value.slice(1, -1);
     if (q === 34 && value.includes('\\')) value = value.replace(/\\(.)/g, '$1');
-    (fields ??= {})[match[1]!] = value;
+    setField((fields ??= {}), match[1]!, value);
     n++;
   }
   return fields;
@@ -106,7 +116,7 @@ export function extractFields(message: string): Extraction {
       const fields: Fields = { level: message.slice(t2 + 1, t3), request_id: message.slice(t1 + 1, t2) };
       const rest = message.slice(t3 + 1, lastNonSpace(message) + 1);
       const json = rest.charCodeAt(0) === 123 && rest.charCodeAt(rest.length - 1) === 125 ? parseObject(rest) : undefined;
-      if (json) Object.assign(fields, json);
+      if (json) for (const key of Object.keys(json)) setField(fields, key, json[key]);
       else fields.message = rest;
       return { kind: 'lambda', fields };
     }

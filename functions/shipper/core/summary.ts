@@ -15,6 +15,8 @@ export interface InvocationFacts {
   /** Errors of the invocation itself (dead-letter writes). */
   errors: string[];
   batchItemFailures: number;
+  /** Records not transformed before the transform deadline (reported for retry). */
+  deferredRecords: number;
   durationMs: number;
 }
 
@@ -28,6 +30,7 @@ export function invocationSummary(f: InvocationFacts): SummaryInput {
     ...o.permanentFailures.slice(0, REASONS_PER_KIND).map((x) => `rejected ${x.status}: ${x.error}`),
     ...o.transientFailures.slice(0, REASONS_PER_KIND).map((x) => `transient ${x.status}: ${x.error}`),
     ...f.errors,
+    ...(f.deferredRecords > 0 ? [`deadline: ${f.deferredRecords} records not transformed, reported for retry`] : []),
   ];
   return {
     functionName: f.functionName,
@@ -48,7 +51,10 @@ export function invocationSummary(f: InvocationFacts): SummaryInput {
       DeadLettered: f.deadLettered,
       DeadLetterWriteFailures: f.deadLetterWriteFailures,
       BatchItemFailures: f.batchItemFailures,
+      DeferredRecords: f.deferredRecords,
       Masked: c.masked,
+      InvalidUtf8Records: c.invalidUtf8Records,
+      IdCollisions: c.idCollisions,
       Truncated: o.truncated,
       BulkRequests: o.requests,
       BulkBytes: o.bytesSent,

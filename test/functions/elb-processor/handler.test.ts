@@ -151,6 +151,45 @@ describe('elb-processor handler: whole files through moto S3 and the _bulk serve
     expect(bulk.documents().map((d) => (d.source.s3 as { line: number }).line)).to.deep.equal([1, 2, 3]);
   });
 
+  it('reads every record of a file with lone-CR line ends, and fails a line holding two records with the reason', async () => {
+    // Given a file whose records end in lone CRs, one of them glued to the next (missing line break)
+    const line = ALB_FULL_FIELDS.join(' ');
+    const obj = await put(albKey('cr'), gzipSync(`${line}\r${line}\r${line} ${line}\r${line}`));
+    const [summary] = await handlerWith()(s3Event(obj), context());
+    // Then the four lines are four items: three documents and one failed line naming the other record
+    expect(summary!.counts).to.deep.include({ lines: 4, parsed: 3, failed: 1, indexed: 4 });
+    const failed = bulk.documents('elb-failed');
+    expect(failed.map((d) => [(d.source.s3 as { line: number }).line, d.source.raw])).to.deep.equal([[3, `${line} ${line}`]]);
+    expect(String(failed[0]!.source.reason)).to.match(/field 35 is the timestamp of another record/);
+  });
+
+  it('counts lines holding invalid UTF-8 (indexed with U+FFFD) in the summary', async () => {
+    // Given two lines, the second with a raw 0xFF byte in its user agent
+    const line = ALB_FULL_FIELDS.join(' ');
+    const bytes = Buffer.from(`${line}\n${line.replace('curl/7.46.0', 'curl/7.46.X')}`);
+    bytes[bytes.lastIndexOf('X')] = 0xff;
+    const [summary] = await handlerWith()(s3Event(await put(albKey('utf8'), gzipSync(bytes))), context());
+    // Then both are indexed and the invalid one is counted
+    expect(summary!.counts).to.deep.include({ parsed: 2, indexed: 2, invalidUtf8Lines: 1 });
+    expect(JSON.parse(summaryLines[0]!)).to.deep.include({ InvalidUtf8Lines: 1 });
+    expect(bulk.documents().map((d) => d.source.user_agent)).to.deep.equal(['curl/7.46.0', 'curl/7.46.\uFFFD']);
+  });
+
+  it('reports an object whose key is not valid URL encoding as failed with the reason, and processes the rest', async () => {
+    // Given a notification for an object with a malformed %-encoding and a good object
+    const line = ALB_FULL_FIELDS.join(' ');
+    const good = await put(albKey('good'), gzipSync(line));
+    const event = s3Event({ bucket: BUCKET, key: 'placeholder' }, good);
+    event.Records[0]!.s3.object.key = `${DAY}/bad%E0%A4%A.log.gz`;
+    // When handled
+    const summaries = await handlerWith()(event, context());
+    // Then the bad object is failed with the reason (an alarmed SkippedObjects metric), the good one indexed
+    expect(summaries.map((s) => [s.status, s.reason, s.counts?.indexed])).to.deep.equal([
+      ['failed', 'object key is not valid URL encoding (URI malformed)', undefined], ['processed', undefined, 1],
+    ]);
+    expect(JSON.parse(summaryLines[0]!)).to.deep.include({ level: 'WARN', status: 'failed', SkippedObjects: 1, reason: 'object key is not valid URL encoding (URI malformed)' });
+  });
+
   itWithShared(ELB_CORPUS, 'keeps what a truncated gzip object held and records the damage as a failed line, without failing the invocation', async () => {
     // Given a gzip object cut short (its last 40 bytes missing) and a good object after it
     const rng = makeRng(5);

@@ -20,7 +20,7 @@ describe('elb-processor: per-object summary line', () => {
 
   it('names dead-lettered documents with the contract metric the alarm reads', () => {
     const line = JSON.parse(logObjectSummary('elb', { ...summary('processed'), deadLettered: 2, counts: {
-      lines: 3, parsed: 3, failed: 0, blank: 0, control: 0, indexed: 1, duplicates: 0, rejected: 2, transient: 0, bytes: 10, compressedBytes: 5, requests: 1, retries: 0, corrupt: false,
+      lines: 3, parsed: 3, failed: 0, blank: 0, control: 0, indexed: 1, duplicates: 0, rejected: 2, transient: 0, bytes: 10, invalidUtf8Lines: 0, compressedBytes: 5, requests: 1, retries: 0, corrupt: false,
     } }, () => undefined)) as Record<string, unknown>;
     expect(line).to.include({ [ELB_METRICS.deadLettered]: 2, [ELB_METRICS.rejectedDocuments]: 2, level: 'WARN' });
   });

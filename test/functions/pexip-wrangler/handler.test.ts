@@ -247,6 +247,33 @@ describe('pexip-wrangler handler (moto S3 + CloudWatch Logs, local _bulk server)
     expect([...(await objects(EXPORTS)).keys()].some((k) => k.includes('/year=2019/month=05/day=11/'))).to.equal(true);
   });
 
+  it('reports the first record when S3 or CloudWatch Logs fail transiently, and dead-letters nothing', async () => {
+    // Given S3 and CloudWatch Logs clients that answer 503 and throttle
+    const config = loadConfig(env({ OPENSEARCH_ENDPOINT: undefined }));
+    const unavailable = Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } });
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+    const failing = (err: Error) => ({ send: async () => { throw err; }, destroy: () => undefined });
+    const writer = createDeadLetterWriter({ bucket: DLQ, functionName: 'pexip-wrangler', s3 });
+    const event = batch();
+    // When S3 fails, the JSON copy is not even tried; when only the copy is throttled, S3 is written
+    const s3Down = createWranglerHandler({ config, s3: failing(unavailable) as never, logs, deadLetters: writer, writeLine: (l) => summaries.push(JSON.parse(l) as Record<string, unknown>) });
+    expect(await s3Down(event, lambdaContext())).to.deep.equal({ batchItemFailures: [{ itemIdentifier: seqOf(event, 0) }] });
+    expect(last()).to.include({ ExportedObjects: 0, JsonEvents: 0, jsonCopySkipped: true });
+    const logsDown = createWranglerHandler({ config, s3, logs: failing(throttled) as never, deadLetters: writer, writeLine: (l) => summaries.push(JSON.parse(l) as Record<string, unknown>) });
+    expect(await logsDown(event, lambdaContext())).to.deep.equal({ batchItemFailures: [{ itemIdentifier: seqOf(event, 0) }] });
+    expect(last()).to.include({ ExportedObjects: 8, JsonEvents: 0, BatchItemFailures: 1 });
+    expect((last().errors as string[])[0]).to.match(/^PutLogEvents to Pexip_Nodes_\w+_JSON\/.* failed: ThrottlingException \(400\): Rate exceeded$/);
+    // Then nothing was dead-lettered: the batch comes again
+    expect(await deadLetters()).to.deep.equal([]);
+  });
+
+  it('gives each further line of one CloudWatch event its own record and id', async () => {
+    const event = kinesisEvent([cwlRecord([`${SUPPORT[0]}\r\n${SUPPORT[3]}\n`], { logGroup: RAW_LOG_GROUPS.support, logStream: 'n' })]);
+    await wrangler({ EXPORT_BUCKET: undefined, JSON_LOG_GROUP_SUFFIX: undefined })(event, lambdaContext());
+    const docs = bulk.documents();
+    expect(docs.map((d) => [d.id, (d.source as { raw: string }).raw])).to.deep.equal([[idOf(event, 0, 0), SUPPORT[0]], [`${idOf(event, 0, 0)}-1`, SUPPORT[3]]]);
+  });
+
   it('fails every invocation with one error naming each bad variable', async () => {
     const saved = { ...process.env };
     try {

@@ -1,14 +1,16 @@
 import { expect } from 'chai';
+import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { createDeadLetterWriter } from '../../../functions/shared/dead-letter';
 import { createBulkClient } from '../../../functions/shared/opensearch';
 import { loadConfig } from '../../../functions/shipper/config';
-import { createShipperHandler, type ShipperHandler } from '../../../functions/shipper/handler';
+import { createShipperHandler, TRANSFORM_SHARE, type ShipperDeps, type ShipperHandler } from '../../../functions/shipper/handler';
 import { functionDir, loadFunction } from '../../support/load-function';
 import { cwlPayload, encodePayload, resetCwlIds } from '../../factories/cwl';
 import { cwlRecord, idOf, kinesisEvent, kinesisRecord, seqOf } from '../../factories/kinesis';
 import { lambdaContext } from '../../factories/lambda-context';
+import { deepJsonMessage } from '../../factories/messages';
 import { startBulkServer, type BulkServer } from '../../support/bulk-server';
 import { startMoto, TEST_AWS_ENV, type MotoServer } from '../../support/moto';
 
@@ -34,7 +36,7 @@ describe('shipper handler (local _bulk server + moto S3)', function () {
   });
 
   /** The handler as index.ts wires it, with fast retries and the summary line captured. */
-  function shipper(over: Record<string, string> = {}, clientOver: { maxBulkBytes?: number } = {}): ShipperHandler {
+  function shipper(over: Record<string, string> = {}, clientOver: { maxBulkBytes?: number } = {}, depsOver: Partial<ShipperDeps> = {}): ShipperHandler {
     const config = loadConfig(env(over));
     const client = createBulkClient({
       endpoint: config.endpoint, service: config.service, region: config.region, concurrency: config.concurrency, gzip: config.gzip,
@@ -44,7 +46,7 @@ describe('shipper handler (local _bulk server + moto S3)', function () {
     });
     const deadLetters = createDeadLetterWriter({ bucket: BUCKET, prefix: config.deadLetterPrefix, functionName: 'logs-shipper', s3 });
     closers.push(() => client.close());
-    return createShipperHandler({ config, bulk: client, deadLetters, writeLine: (l) => summaries.push(JSON.parse(l) as Record<string, unknown>) });
+    return createShipperHandler({ config, bulk: client, deadLetters, writeLine: (l) => summaries.push(JSON.parse(l) as Record<string, unknown>), ...depsOver });
   }
 
   async function deadLetters(): Promise<{ key: string; lines: Record<string, unknown>[] }[]> {
@@ -253,6 +255,19 @@ describe('shipper handler (local _bulk server + moto S3)', function () {
     expect(lastSummary()).to.include({ Truncated: 1, Indexed: 2 });
   });
 
+  it('indexes a 120 KB event nested 4,000 deep that needs truncating, without a stack overflow', async () => {
+    // Given a JSON message nested 4,000 objects deep, 120 KB, and MAX_BULK_BYTES of 64 KiB
+    const event = kinesisEvent([cwlRecord([deepJsonMessage(4_000, 'd'.repeat(110_000)), 'small'])]);
+    // When handled
+    const res = await shipper({ MAX_BULK_BYTES: String(64 * 1024) })(event, lambdaContext());
+    // Then both events are indexed, the deep one truncated and marked; nothing fails or is dead-lettered
+    expect(res.batchItemFailures).to.deep.equal([]);
+    const deep = bulk.documents().find((d) => d.id === idOf(event, 0, 0))!.source;
+    expect(deep).to.include({ '@truncated': true, '@log_group': '/aws/lambda/orders' });
+    expect(await deadLetters()).to.deep.equal([]);
+    expect(lastSummary()).to.include({ Truncated: 1, Indexed: 2, PoisonRecords: 0 });
+  });
+
   it('reports the records of a request whose answer is too slow for the invocation', async () => {
     bulk.delayResponses(3_000);
     const event = kinesisEvent([cwlRecord(1), cwlRecord(1)]);
@@ -261,6 +276,56 @@ describe('shipper handler (local _bulk server + moto S3)', function () {
     expect(Date.now() - started).to.be.lessThan(1_200);
     expect(res.batchItemFailures).to.have.length(2);
     expect(String((lastSummary().reasons as string[])[0])).to.contain('no complete answer');
+  });
+
+  it('reports the records it had no time to transform instead of running into the timeout', async () => {
+    // Given five records, 10 s left (3 s safety margin, so the send deadline is at 7 s and the
+    // transform may run until 7 s × TRANSFORM_SHARE = 5.6 s) and a clock on which each record takes 1.5 s
+    expect(TRANSFORM_SHARE).to.equal(0.8);
+    const event = kinesisEvent([cwlRecord(2), cwlRecord(2), cwlRecord(2), cwlRecord(2), cwlRecord(2)]);
+    let t = Date.now();
+    const now = (): number => (t += 1_500) - 1_500;
+    // When handled
+    const res = await shipper({}, {}, { now })(event, lambdaContext({ remainingMs: 10_000 }));
+    // Then records 0-2 (started at 1.5, 3 and 4.5 s) are shipped; 3 and 4 (6 s) are reported for retry
+    expect(res.batchItemFailures.map((f) => f.itemIdentifier)).to.deep.equal([seqOf(event, 3), seqOf(event, 4)]);
+    expect(bulk.documents().map((d) => d.id).sort()).to.deep.equal([0, 1, 2].flatMap((r) => [idOf(event, r, 0), idOf(event, r, 1)]).sort());
+    expect(await deadLetters()).to.deep.equal([]);
+    expect(lastSummary()).to.include({ Indexed: 6, DeferredRecords: 2, BatchItemFailures: 2, level: 'WARN' });
+    expect((lastSummary().reasons as string[])).to.include('deadline: 2 records not transformed, reported for retry');
+  });
+
+  it('indexes an event whose id an earlier event of the batch had with other content under a derived id', async () => {
+    // Given three records: ids A, B; then A again with other content, B again with the same content
+    const event = kinesisEvent([
+      cwlRecord([{ id: 'A', timestamp: 1_000, message: 'first' }, { id: 'B', timestamp: 1_000, message: 'same' }]),
+      cwlRecord([{ id: 'A', timestamp: 2_000, message: 'second' }]),
+      cwlRecord([{ id: 'B', timestamp: 1_000, message: 'same' }, { id: 'A', timestamp: 2_000, message: 'second' }]),
+    ]);
+    // When handled
+    const res = await shipper()(event, lambdaContext());
+    // Then both A events are indexed (the second under A.<content hash>, @id still A), the repeated B and the
+    // repeated second A are duplicates (409), and nothing is lost or reported
+    expect(res.batchItemFailures).to.deep.equal([]);
+    const docs = bulk.documents().map((d) => [d.id, d.source['@id'], d.source['@message']]);
+    expect(docs).to.have.length(3);
+    expect(docs).to.deep.include.members([['A', 'A', 'first'], ['B', 'B', 'same']]);
+    const derived = docs.find((d) => d[2] === 'second')!;
+    expect(derived[0]).to.match(/^A\.[0-9a-f]{16}$/);
+    expect(derived[1]).to.equal('A');
+    expect(lastSummary()).to.include({ Indexed: 3, Duplicates: 2, IdCollisions: 2 });
+  });
+
+  it('counts records whose payload holds invalid UTF-8', async () => {
+    // Given a record whose event text holds the byte 0xFF, and a clean one
+    const json = Buffer.from(JSON.stringify(cwlPayload(['bad XX'])));
+    json[json.indexOf('XX')] = 0xff;
+    const event = kinesisEvent([kinesisRecord(gzipSync(json).toString('base64')), cwlRecord(['good'])]);
+    // When handled
+    await shipper()(event, lambdaContext());
+    // Then both events are indexed and the summary counts the record
+    expect(bulk.documents().map((d) => d.source['@message'])).to.deep.equal(['bad \uFFFDX', 'good']);
+    expect(lastSummary()).to.include({ Indexed: 2, InvalidUtf8Records: 1 });
   });
 
   it('retries after a connection reset', async () => {

@@ -14,11 +14,11 @@ import { describeWithShared, ELB_CORPUS } from '../../../support/shared';
 
 const CORPUS = ELB_CORPUS;
 
-function split(chunks: string[], max = 1024): [string, number, boolean][] {
+function split(chunks: (string | Buffer)[], max = 1024): [string, number, boolean][] {
   const out: [string, number, boolean][] = [];
   const s = new LineSplitter(max);
   const sink = (l: string, n: number, tooLong: boolean) => out.push([l, n, tooLong]);
-  for (const c of chunks) s.push(Buffer.from(c), sink);
+  for (const c of chunks) s.push(typeof c === 'string' ? Buffer.from(c) : c, sink);
   s.end(sink);
   return out;
 }
@@ -43,6 +43,20 @@ describe('elb-processor: line splitter', () => {
       s.end(sink);
       expect(out, `cut at ${cut}`).to.deep.equal(whole);
     }
+  });
+
+  it('ends a line at a lone CR too, so records with old-Mac endings all come out', () => {
+    // Given records separated by lone CRs, mixed with CRLF and LF, and a CR as the very last byte
+    // Then each record is its own line, numbered in order, and CRLF still ends one line only
+    expect(split(['a\rb\r\nc\nd\r'])).to.deep.equal([['a', 1, false], ['b', 2, false], ['c', 3, false], ['d', 4, false]]);
+    expect(split(['a\r\rb'])).to.deep.equal([['a', 1, false], ['', 2, false], ['b', 3, false]]);
+    // And a CRLF split across chunks is one line end, a CR at a chunk end followed by text another
+    expect(split(['a\r', '\nb\r', 'c'])).to.deep.equal([['a', 1, false], ['b', 2, false], ['c', 3, false]]);
+    const text = 'one\rtwo\r\nthree\rfour é\r\r\nfive';
+    const whole = split([text]);
+    expect(whole.map(([l]) => l)).to.deep.equal(['one', 'two', 'three', 'four é', '', 'five']);
+    const bytes = Buffer.from(text);
+    for (let cut = 1; cut < bytes.length; cut++) expect(split([bytes.subarray(0, cut), bytes.subarray(cut)]), `cut at ${cut}`).to.deep.equal(whole);
   });
 
   it('reports a line longer than the bound with its first bytes, without buffering the rest', () => {

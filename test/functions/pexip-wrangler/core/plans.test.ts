@@ -2,12 +2,10 @@ import { expect } from 'chai';
 import type { BatchLine } from '../../../../functions/pexip-wrangler/core/batch';
 import { exportObjectName, planExportObjects, shardOf } from '../../../../functions/pexip-wrangler/core/exports';
 import { planLogEvents, PUT_LOG_EVENTS_LIMITS } from '../../../../functions/pexip-wrangler/core/json-copy';
-import type { Wrangled } from '../../../../functions/pexip-wrangler/core/types';
 
 const T0 = Date.UTC(2024, 0, 2, 0, 0, 0);
 function line(epochMs: number, opts: { node?: string; cls?: string; json?: string; group?: string } = {}): BatchLine {
-  const wrangled: Wrangled = { record: {}, kind: 'support', cls: opts.cls ?? 'support.dns', epochMs, node: opts.node ?? 'n1' };
-  return { ref: 0, wrangled, json: opts.json ?? '{}', id: String(epochMs), logGroup: opts.group ?? 'Pexip_Nodes_Support_Logs_RAW' };
+  return { ref: 0, kind: 'support', cls: opts.cls ?? 'support.dns', epochMs, node: opts.node ?? 'n1', json: opts.json ?? '{}', id: String(epochMs), logGroup: opts.group ?? 'Pexip_Nodes_Support_Logs_RAW' };
 }
 
 describe('pexip wrangler: JSON copy plan (PutLogEvents limits)', () => {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { createBulkClient, type BulkClientConfig, type BulkItem } from '../../../../functions/shared/opensearch';
 import { startBulkServer, type BulkServer } from '../../../support/bulk-server';
 import { TEST_AWS_ENV } from '../../../support/moto';
+import { deepJsonMessage } from '../../../factories/messages';
 
 const creds = async () => ({ accessKeyId: TEST_AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: TEST_AWS_ENV.AWS_SECRET_ACCESS_KEY });
 const fastRetry = { baseDelayMs: 5, maxDelayMs: 40, minAttemptMs: 20 };
@@ -238,6 +239,18 @@ describe('shared OpenSearch bulk client (against the local _bulk server)', () =>
     // Then it is indexed after halving, with the marker
     expect(out).to.include({ indexed: 1, truncated: 1 });
     expect(server.documents('big')[0]!.source['@truncated']).to.equal(true);
+  });
+
+  it('truncates a 4,000-deep document answered 413 without a stack overflow', async () => {
+    // Given a cluster limit of 64 KiB and a 120 KB document nested 4,000 deep
+    server.setMaxBodyBytes(65_536);
+    const doc = { index: 'deep', id: 'd1', action: 'create' as const, source: deepJsonMessage(4_000, 'q'.repeat(110_000)), ref: 1 };
+    // When it is sent (the client's own cap is larger, so only the 413 makes it cut)
+    const out = await client().send([doc], soon());
+    // Then it is indexed cut down, with the markers, and nothing fails
+    expect(out).to.include({ indexed: 1, truncated: 1 });
+    expect(out.permanentFailures).to.deep.equal([]);
+    expect(server.documents('deep')[0]!.source['@truncated']).to.equal(true);
   });
 
   it('retries after a connection reset', async () => {

@@ -1,0 +1,130 @@
+import { Construct } from 'constructs';
+import { TerraformOutput } from 'cdktf';
+import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
+import { BOOTSTRAP_ENV, validateDesiredState, type DesiredState } from '../../functions/opensearch-bootstrap/contract';
+import { canonicalJson, contentHash } from '../../functions/opensearch-bootstrap/core/state';
+import { BundledFunction, type FunctionOptions } from '../common/bundled-function';
+import type { PolicyStatement } from '../common/iam';
+import { useStableLogicalIds } from '../common/logical-ids';
+import { openSearchWriteStatements, validateOpenSearchTarget, type OpenSearchTarget } from '../common/opensearch-target';
+import { REPLAY_DEFAULTS, REPLAY_ENV } from '../../functions/dead-letter-replay/contract';
+import { failFor } from '../common/validation';
+
+export interface OpenSearchBootstrapProps {
+  /** The domain or collection to prepare (e.g. `OpenSearchDomain.target`). */
+  readonly opensearch: OpenSearchTarget;
+  /** What the cluster should hold: templates, retention, shipper access, dashboards, the 5xx alert. */
+  readonly desiredState: DesiredState;
+  /** Function settings (name, VPC for a VPC domain, log retention...). */
+  readonly function?: FunctionOptions;
+  /** KMS key of the function's log group. @default CloudWatch Logs' own encryption */
+  readonly logKmsKeyArn?: string;
+  /** Also deploy the dead-letter replay (`functions/dead-letter-replay`, the function form of `npm run replay`). @default not deployed */
+  readonly replay?: ReplayFunctionOptions;
+  readonly tags?: Record<string, string>;
+}
+
+export interface ReplayFunctionOptions {
+  readonly deadLetterBucketName: string;
+  readonly deadLetterBucketArn: string;
+  /** Key prefix of the dead letters. @default 'dead-letter/' */
+  readonly prefix?: string;
+  /** KMS key of the bucket, when it is SSE-KMS. @default none (SSE-S3) */
+  readonly kmsKeyArn?: string;
+  /** Index prefix of poison records decoded again. @default 'cwl' */
+  readonly indexPrefix?: string;
+}
+
+/**
+ * Deploys the opensearch-bootstrap function and invokes it during `terraform apply` with the
+ * desired state (`aws_lambda_invocation`, whose `triggers` hold the state's hash, so it runs
+ * again exactly when the state changes). The function runs where the cluster is reachable (in
+ * its VPC when `function.vpc` is set), which the OpenSearch Terraform provider cannot.
+ *
+ * On a domain with fine-grained access control, the function's role (`roleArn`) must be able to
+ * manage templates, policies and security: make it the master role or map it to `all_access`.
+ */
+export class OpenSearchBootstrap extends Construct {
+  readonly fn: BundledFunction;
+  readonly invocation: LambdaInvocation;
+  /** The function's role ARN: grant it on the cluster (master user, or `adminRoleArns` of a collection). */
+  readonly roleArn: string;
+  /** The replay function, when `replay` is set. */
+  readonly replayFn?: BundledFunction;
+
+  constructor(scope: Construct, id: string, p: OpenSearchBootstrapProps) {
+    super(scope, id);
+    useStableLogicalIds(this);
+    const fail = failFor('OpenSearchBootstrap');
+    validateOpenSearchTarget(p.opensearch, fail);
+    const problems = validateDesiredState(p.desiredState);
+    if (problems.length) fail(`desiredState: ${problems.join('; ')}`);
+    const service = p.opensearch.service ?? 'es';
+    const o = p.function ?? {};
+    this.fn = new BundledFunction(this, 'function', {
+      functionName: o.functionName,
+      functionDir: 'opensearch-bootstrap',
+      description: 'Converges OpenSearch templates, retention, access, dashboards and alerts to the desired state',
+      runtime: o.runtime,
+      architecture: o.architecture,
+      memorySize: o.memorySize ?? 256,
+      timeout: o.timeout ?? 300,
+      logRetentionDays: o.logRetentionDays,
+      logKmsKeyArn: p.logKmsKeyArn,
+      applicationLogLevel: o.logLevel,
+      vpc: o.vpc,
+      environment: { [BOOTSTRAP_ENV.endpoint]: p.opensearch.endpoint, [BOOTSTRAP_ENV.service]: service },
+      policyStatements: bootstrapStatements(p.opensearch),
+      tags: p.tags,
+    });
+    this.roleArn = this.fn.role.arn;
+    this.invocation = new LambdaInvocation(this, 'invocation', {
+      functionName: this.fn.function.functionName,
+      input: canonicalJson(p.desiredState),
+      triggers: { desired_state: contentHash(p.desiredState) },
+      dependsOn: [this.fn.rolePolicy],
+    });
+    if (p.replay) this.replayFn = replayFunction(this, p.opensearch, p.replay, p.logKmsKeyArn, p.tags);
+    new TerraformOutput(this, 'report', { value: this.invocation.result, description: 'The bootstrap report: per item created, updated, unchanged or skipped' });
+  }
+}
+
+function replayFunction(scope: Construct, target: OpenSearchTarget, r: ReplayFunctionOptions, logKmsKeyArn: string | undefined, tags: Record<string, string> | undefined): BundledFunction {
+  const prefix = r.prefix ?? REPLAY_DEFAULTS.prefix;
+  const statements: PolicyStatement[] = [
+    { sid: 'ListDeadLetters', actions: ['s3:ListBucket'], resources: [r.deadLetterBucketArn], conditions: { StringLike: { 's3:prefix': `${prefix}*` } } },
+    // DeleteObject: an object is deleted once all its documents are in (never before).
+    { sid: 'ReadAndRemoveDeadLetters', actions: ['s3:GetObject', 's3:DeleteObject'], resources: [`${r.deadLetterBucketArn}/${prefix}*`], wildcardReason: 'the dead-letter objects under the prefix' },
+    ...openSearchWriteStatements(target),
+  ];
+  if (r.kmsKeyArn) statements.push({ sid: 'DecryptDeadLetters', actions: ['kms:Decrypt'], resources: [r.kmsKeyArn] });
+  return new BundledFunction(scope, 'replay', {
+    functionDir: 'dead-letter-replay',
+    description: 'Replays dead-lettered documents and poison records into OpenSearch',
+    timeout: 900,
+    memorySize: 512,
+    logKmsKeyArn,
+    environment: {
+      [REPLAY_ENV.endpoint]: target.endpoint,
+      [REPLAY_ENV.service]: target.service ?? 'es',
+      [REPLAY_ENV.deadLetterBucket]: r.deadLetterBucketName,
+      [REPLAY_ENV.deadLetterPrefix]: prefix,
+      [REPLAY_ENV.indexPrefix]: r.indexPrefix ?? REPLAY_DEFAULTS.indexPrefix,
+    },
+    policyStatements: statements,
+    tags,
+  });
+}
+
+/** What the function calls: the cluster's REST APIs (read and write settings), nothing else. */
+export function bootstrapStatements(t: OpenSearchTarget): PolicyStatement[] {
+  if ((t.service ?? 'es') === 'aoss') return [{ sid: 'AccessCollection', actions: ['aoss:APIAccessAll'], resources: [t.collectionArn!] }];
+  return [
+    {
+      sid: 'ManageDomainSettings',
+      actions: ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpPatch'],
+      resources: [`${t.domainArn!}/*`],
+      wildcardReason: 'templates, _plugins and _dashboards paths of this domain; fine-grained access control decides per API',
+    },
+  ];
+}

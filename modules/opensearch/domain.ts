@@ -1,0 +1,146 @@
+import { Construct } from 'constructs';
+import { TerraformOutput } from 'cdktf';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CloudwatchLogResourcePolicy } from '@cdktf/provider-aws/lib/cloudwatch-log-resource-policy';
+import { OpensearchDomain } from '@cdktf/provider-aws/lib/opensearch-domain';
+import { createEncryptionKey } from '../common/encryption-key';
+import { deployEnvironment } from '../common/environment';
+import { policyDocument } from '../common/iam';
+import { useStableLogicalIds } from '../common/logical-ids';
+import type { OpenSearchTarget } from '../common/opensearch-target';
+import { checkInt, failFor, isLiteral } from '../common/validation';
+import { LOG_RETENTION_DAYS } from '../common/bundled-function';
+
+export interface OpenSearchDomainProps {
+  /** Domain name: 3..28 of a-z, 0-9, "-", starting with a letter. */
+  readonly domainName: string;
+  /** IAM role that is the fine-grained access control master user (maps to `all_access`). */
+  readonly masterRoleArn: string;
+  /** IAM roles the domain's resource policy lets call the HTTP API (shippers, bootstrap); FGAC narrows them. @default [] */
+  readonly accessRoleArns?: string[];
+  /** @default 'OpenSearch_2.19' */
+  readonly engineVersion?: string;
+  /** @default 'r7g.large.search' */
+  readonly instanceType?: string;
+  /** Data nodes. @default 2 */
+  readonly instanceCount?: number;
+  /** Spread data nodes over this many Availability Zones (2 or 3); needs an even spread of nodes. @default 2 when instanceCount > 1, else off */
+  readonly availabilityZones?: 2 | 3;
+  /** Dedicated master nodes (3 or 5). @default none */
+  readonly dedicatedMasters?: { readonly instanceType: string; readonly count: 3 | 5 };
+  /** gp3 EBS volume per data node, GiB. @default 100 */
+  readonly volumeSizeGb?: number;
+  /** Key for encryption at rest and the log groups. @default a key created here (rotation on) */
+  readonly kmsKeyArn?: string;
+  /** Place the domain in a VPC (private endpoint). @default public endpoint, resource policy + FGAC */
+  readonly vpc?: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
+  /** Retention of the audit, slow and error log groups. @default 365 */
+  readonly logRetentionDays?: number;
+  readonly tags?: Record<string, string>;
+}
+
+export const OPENSEARCH_DOMAIN_DEFAULTS = {
+  engineVersion: 'OpenSearch_2.19',
+  instanceType: 'r7g.large.search',
+  instanceCount: 2,
+  volumeSizeGb: 100,
+  logRetentionDays: 365,
+  /** TLS 1.2 minimum with perfect forward secrecy ciphers only (the current AWS policy). */
+  tlsSecurityPolicy: 'Policy-Min-TLS-1-2-PFS-2023-10',
+} as const;
+
+/** Log types published (audit needs fine-grained access control, which is always on here). */
+export const DOMAIN_LOG_TYPES = { AUDIT_LOGS: 'audit', ES_APPLICATION_LOGS: 'error', INDEX_SLOW_LOGS: 'index-slow', SEARCH_SLOW_LOGS: 'search-slow' } as const;
+
+function validate(p: OpenSearchDomainProps): void {
+  const fail = failFor('OpenSearchDomain');
+  if (isLiteral(p.domainName) && !/^[a-z][a-z0-9-]{2,27}$/.test(p.domainName)) fail(`domainName must be 3..28 of a-z, 0-9, "-", starting with a letter, got "${p.domainName}"`);
+  if (!p.masterRoleArn) fail('masterRoleArn is required (fine-grained access control master user)');
+  checkInt(fail, 'instanceCount', p.instanceCount, 1, 80);
+  checkInt(fail, 'volumeSizeGb', p.volumeSizeGb, 10, 24576, ' GiB');
+  const count = p.instanceCount ?? OPENSEARCH_DOMAIN_DEFAULTS.instanceCount;
+  if (p.availabilityZones !== undefined && count % p.availabilityZones !== 0) fail(`instanceCount (${count}) must be a multiple of availabilityZones (${p.availabilityZones})`);
+  if (p.vpc && p.availabilityZones && p.vpc.subnetIds.length !== p.availabilityZones) fail(`vpc.subnetIds must give one subnet per Availability Zone (${p.availabilityZones})`);
+  if (p.logRetentionDays !== undefined && !(LOG_RETENTION_DAYS as readonly number[]).includes(p.logRetentionDays)) fail(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
+}
+
+/**
+ * An OpenSearch Service domain with secure defaults: encryption at rest with a customer key,
+ * node-to-node encryption, HTTPS only with the current TLS policy, fine-grained access control
+ * with an IAM master role, audit/error/slow logs published to KMS-encrypted log groups (with the
+ * resource policy that lets the service write them), optional VPC, zone awareness and dedicated
+ * masters. `target` is what the pipeline constructs take as `opensearch`.
+ */
+export class OpenSearchDomain extends Construct {
+  readonly domain: OpensearchDomain;
+  readonly target: OpenSearchTarget;
+  readonly logGroups: Record<string, CloudwatchLogGroup>;
+
+  constructor(scope: Construct, id: string, p: OpenSearchDomainProps) {
+    super(scope, id);
+    useStableLogicalIds(this);
+    validate(p);
+    const d = OPENSEARCH_DOMAIN_DEFAULTS;
+    const env = deployEnvironment(this);
+    const name = p.domainName;
+    const logGroupName = (kind: string) => `/aws/opensearch/${name}/${kind}`;
+    const logGroupArn = (kind: string) => `arn:${env.partition}:logs:${env.region}:${env.accountId}:log-group:${logGroupName(kind)}`;
+    const kinds = Object.values(DOMAIN_LOG_TYPES);
+    const keyArn = p.kmsKeyArn ?? createEncryptionKey(this, 'key', { name: `opensearch-${name}`, description: `OpenSearch domain ${name}: data at rest and its log groups`, env, logGroupArns: kinds.map(logGroupArn), tags: p.tags }).arn;
+
+    this.logGroups = Object.fromEntries(
+      kinds.map((kind) => [kind, new CloudwatchLogGroup(this, `logs_${kind.replace(/-/g, '_')}`, { name: logGroupName(kind), retentionInDays: p.logRetentionDays ?? d.logRetentionDays, kmsKeyId: keyArn, tags: p.tags })]),
+    );
+    const domainArn = `arn:${env.partition}:es:${env.region}:${env.accountId}:domain/${name}`;
+    const logPolicy = new CloudwatchLogResourcePolicy(this, 'log_policy', {
+      policyName: `opensearch-${name}-logs`,
+      policyDocument: policyDocument([
+        {
+          sid: 'OpenSearchPublishesLogs',
+          principals: { Service: 'es.amazonaws.com' },
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: kinds.map((k) => `${logGroupArn(k)}:*`),
+          wildcardReason: 'log streams of these log groups only (the service names the streams)',
+          conditions: { StringEquals: { 'aws:SourceAccount': env.accountId }, ArnLike: { 'aws:SourceArn': domainArn } },
+        },
+      ]),
+    });
+
+    const count = p.instanceCount ?? d.instanceCount;
+    const azs = p.availabilityZones ?? (count > 1 ? 2 : undefined);
+    this.domain = new OpensearchDomain(this, 'domain', {
+      domainName: name,
+      engineVersion: p.engineVersion ?? d.engineVersion,
+      clusterConfig: {
+        instanceType: p.instanceType ?? d.instanceType,
+        instanceCount: count,
+        zoneAwarenessEnabled: azs !== undefined,
+        zoneAwarenessConfig: azs ? { availabilityZoneCount: azs } : undefined,
+        dedicatedMasterEnabled: p.dedicatedMasters !== undefined,
+        dedicatedMasterType: p.dedicatedMasters?.instanceType,
+        dedicatedMasterCount: p.dedicatedMasters?.count,
+      },
+      ebsOptions: { ebsEnabled: true, volumeType: 'gp3', volumeSize: p.volumeSizeGb ?? d.volumeSizeGb },
+      encryptAtRest: { enabled: true, kmsKeyId: keyArn },
+      nodeToNodeEncryption: { enabled: true },
+      domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: d.tlsSecurityPolicy },
+      advancedSecurityOptions: { enabled: true, anonymousAuthEnabled: false, internalUserDatabaseEnabled: false, masterUserOptions: { masterUserArn: p.masterRoleArn } },
+      vpcOptions: p.vpc ? { subnetIds: p.vpc.subnetIds, securityGroupIds: p.vpc.securityGroupIds } : undefined,
+      accessPolicies: policyDocument([
+        {
+          sid: 'NamedRolesCallTheApi',
+          principals: { AWS: [p.masterRoleArn, ...(p.accessRoleArns ?? [])] },
+          actions: ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpPatch', 'es:ESHttpDelete'],
+          resources: [`${domainArn}/*`],
+          wildcardReason: 'every path of this domain; fine-grained access control decides per index and API',
+        },
+      ]),
+      logPublishingOptions: Object.entries(DOMAIN_LOG_TYPES).map(([logType, kind]) => ({ logType, cloudwatchLogGroupArn: this.logGroups[kind]!.arn, enabled: true })),
+      tags: p.tags,
+      dependsOn: [logPolicy],
+    });
+    this.target = { endpoint: `https://${this.domain.endpoint}`, service: 'es', domainArn: this.domain.arn };
+    new TerraformOutput(this, 'endpoint', { value: this.target.endpoint, description: `HTTPS endpoint of OpenSearch domain ${name}` });
+    new TerraformOutput(this, 'domain_arn', { value: this.domain.arn, description: `ARN of OpenSearch domain ${name}` });
+  }
+}

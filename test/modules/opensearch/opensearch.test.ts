@@ -1,0 +1,115 @@
+import { expect } from 'chai';
+import { OpenSearchBootstrap, OpenSearchCollection, OpenSearchDomain, type OpenSearchCollectionProps } from '../../../modules/opensearch';
+import { contentHash } from '../../../functions/opensearch-bootstrap/core/state';
+import type { DesiredState } from '../../../functions/opensearch-bootstrap/contract';
+import { onlyResource, resourcesOf, statementsOf, synth } from '../../support/synth';
+
+const MASTER = 'arn:aws:iam::123456789012:role/opensearch-admin';
+const SHIPPER = 'arn:aws:iam::123456789012:role/logs-shipper';
+const STATE: DesiredState = { sources: { cwl: { indexPrefix: 'cwl', retentionDays: 30 }, elb: { indexPrefix: 'elb', retentionDays: 90 } }, shipperRoleArns: [SHIPPER] };
+
+describe('modules/opensearch: OpenSearchDomain synth', () => {
+  it('has the secure defaults: KMS at rest, node-to-node, HTTPS with the current TLS policy, FGAC with the IAM master role', () => {
+    // Given a domain with only the required props
+    const tf = synth((s) => new OpenSearchDomain(s, 'search', { domainName: 'logs', masterRoleArn: MASTER, accessRoleArns: [SHIPPER] }));
+    const [, d] = onlyResource(tf, 'aws_opensearch_domain');
+    // Then encryption, TLS and fine-grained access control are on
+    expect(d.encrypt_at_rest).to.deep.equal({ enabled: true, kms_key_id: '${aws_kms_key.search_key.arn}' });
+    expect(d.node_to_node_encryption).to.deep.equal({ enabled: true });
+    expect(d.domain_endpoint_options).to.deep.equal({ enforce_https: true, tls_security_policy: 'Policy-Min-TLS-1-2-PFS-2023-10' });
+    expect(d.advanced_security_options).to.deep.equal({ enabled: true, anonymous_auth_enabled: false, internal_user_database_enabled: false, master_user_options: { master_user_arn: MASTER } });
+    // And two data nodes spread over two zones, gp3 volumes
+    expect(d.cluster_config).to.deep.include({ instance_count: 2, zone_awareness_enabled: true, zone_awareness_config: { availability_zone_count: 2 }, dedicated_master_enabled: false });
+    expect(d.ebs_options).to.deep.equal({ ebs_enabled: true, volume_type: 'gp3', volume_size: 100 });
+  });
+
+  it('publishes audit, error and slow logs to KMS-encrypted log groups the service may write through a scoped resource policy', () => {
+    const tf = synth((s) => new OpenSearchDomain(s, 'search', { domainName: 'logs', masterRoleArn: MASTER }));
+    const [, d] = onlyResource(tf, 'aws_opensearch_domain');
+    expect(d.log_publishing_options.map((o: { log_type: string; enabled: boolean }) => [o.log_type, o.enabled])).to.deep.equal([['AUDIT_LOGS', true], ['ES_APPLICATION_LOGS', true], ['INDEX_SLOW_LOGS', true], ['SEARCH_SLOW_LOGS', true]]);
+    const groups = Object.values(resourcesOf(tf, 'aws_cloudwatch_log_group'));
+    expect(groups.map((g) => [g.name, g.kms_key_id, g.retention_in_days])).to.deep.include(['/aws/opensearch/logs/audit', '${aws_kms_key.search_key.arn}', 365]);
+    expect(d.depends_on).to.deep.equal(['aws_cloudwatch_log_resource_policy.search_log_policy']);
+    const policy = JSON.stringify(onlyResource(tf, 'aws_cloudwatch_log_resource_policy')[1].policy_document);
+    expect(policy).to.include('es.amazonaws.com').and.include('aws:SourceArn').and.include('aws:SourceAccount');
+  });
+
+  it('takes VPC, dedicated masters and three zones, and refuses an uneven spread', () => {
+    const tf = synth((s) => new OpenSearchDomain(s, 'search', { domainName: 'logs', masterRoleArn: MASTER, instanceCount: 3, availabilityZones: 3, dedicatedMasters: { instanceType: 'm7g.large.search', count: 3 }, vpc: { subnetIds: ['a', 'b', 'c'], securityGroupIds: ['sg'] } }));
+    const [, d] = onlyResource(tf, 'aws_opensearch_domain');
+    expect(d.cluster_config).to.deep.include({ dedicated_master_enabled: true, dedicated_master_type: 'm7g.large.search', dedicated_master_count: 3, zone_awareness_config: { availability_zone_count: 3 } });
+    expect(d.vpc_options).to.deep.equal({ subnet_ids: ['a', 'b', 'c'], security_group_ids: ['sg'] });
+    expect(() => synth((s) => new OpenSearchDomain(s, 'x', { domainName: 'logs', masterRoleArn: MASTER, instanceCount: 3, availabilityZones: 2 }))).to.throw(/multiple of availabilityZones/);
+    expect(() => synth((s) => new OpenSearchDomain(s, 'x', { domainName: 'Logs', masterRoleArn: MASTER }))).to.throw(/domainName must be/);
+  });
+});
+
+describe('modules/opensearch: OpenSearchCollection synth', () => {
+  const base: OpenSearchCollectionProps = { name: 'logs', sources: STATE.sources, writerRoleArns: [SHIPPER], vpcEndpointIds: ['vpce-1'] };
+
+  it('encrypts with a customer key, is private by default, and is created after its policies', () => {
+    const tf = synth((s) => new OpenSearchCollection(s, 'aoss', base));
+    const policies = resourcesOf(tf, 'aws_opensearchserverless_security_policy');
+    expect(policies.aoss_encryption_policy.policy).to.equal('${jsonencode({"Rules" = [{"ResourceType" = "collection", "Resource" = ["collection/logs"]}], "AWSOwnedKey" = false, "KmsARN" = aws_kms_key.aoss_key.arn})}');
+    expect(policies.aoss_network_policy.policy).to.include('"AllowFromPublic" = false').and.include('"SourceVPCEs" = ["vpce-1"]');
+    const [, c] = onlyResource(tf, 'aws_opensearchserverless_collection');
+    expect(c).to.deep.include({ name: 'logs', type: 'TIMESERIES' });
+    expect(c.depends_on).to.deep.equal(['aws_opensearchserverless_security_policy.aoss_encryption_policy', 'aws_opensearchserverless_security_policy.aoss_network_policy']);
+    expect(() => synth((s) => new OpenSearchCollection(s, 'x', { ...base, vpcEndpointIds: undefined }))).to.throw(/private collection needs vpc/);
+  });
+
+  it('grants writers only index create/update and document writes on their patterns, and sets retention per pattern', () => {
+    const tf = synth((s) => new OpenSearchCollection(s, 'aoss', { ...base, adminRoleArns: [MASTER] }));
+    const access = onlyResource(tf, 'aws_opensearchserverless_access_policy')[1].policy as string;
+    expect(access).to.include('"Resource" = ["index/logs/cwl-*", "index/logs/elb-*"], "Permission" = ["aoss:CreateIndex", "aoss:UpdateIndex", "aoss:WriteDocument"]}], "Principal" = ["arn:aws:iam::123456789012:role/logs-shipper"]');
+    const lifecycle = onlyResource(tf, 'aws_opensearchserverless_lifecycle_policy')[1];
+    expect(lifecycle.type).to.equal('retention');
+    expect(lifecycle.policy).to.include('"Resource" = ["index/logs/cwl-*"], "MinIndexRetention" = "30d"');
+    // A SEARCH collection has no lifecycle policy here
+    expect(resourcesOf(synth((s) => new OpenSearchCollection(s, 'aoss', { ...base, type: 'SEARCH' })), 'aws_opensearchserverless_lifecycle_policy')).to.deep.equal({});
+  });
+});
+
+describe('modules/opensearch: OpenSearchBootstrap synth', () => {
+  it('deploys the function and invokes it with the desired state, re-run when its hash changes', () => {
+    // Given a bootstrap for a domain
+    const tf = synth((s) => {
+      const domain = new OpenSearchDomain(s, 'search', { domainName: 'logs', masterRoleArn: MASTER });
+      new OpenSearchBootstrap(s, 'bootstrap', { opensearch: domain.target, desiredState: STATE });
+    });
+    // Then the invocation carries the state and its hash as trigger, after the role policy exists
+    const [, inv] = onlyResource(tf, 'aws_lambda_invocation');
+    expect(JSON.parse(inv.input)).to.deep.equal(STATE);
+    expect(inv.triggers).to.deep.equal({ desired_state: contentHash(STATE) });
+    expect(inv.depends_on).to.deep.equal(['aws_iam_role_policy.bootstrap_function_policy']);
+    // And the function may call the domain's REST paths (no delete), targeting the domain endpoint
+    const [, fn] = onlyResource(tf, 'aws_lambda_function');
+    expect(fn.environment.variables).to.deep.equal({ OPENSEARCH_ENDPOINT: 'https://${aws_opensearch_domain.search_domain.endpoint}', OPENSEARCH_SERVICE: 'es' });
+    const statements = statementsOf(tf, onlyResource(tf, 'aws_iam_role_policy')[1].policy);
+    expect(statements.ManageDomainSettings.actions).to.deep.equal(['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpPatch']);
+    expect(statements.ManageDomainSettings.resources).to.deep.equal(['${aws_opensearch_domain.search_domain.arn}/*']);
+  });
+
+  it('refuses an invalid desired state at synth time', () => {
+    const target = { endpoint: 'https://search-logs.eu-west-1.es.amazonaws.com', domainArn: 'arn:aws:es:eu-west-1:123456789012:domain/logs' };
+    expect(() => synth((s) => new OpenSearchBootstrap(s, 'b', { opensearch: target, desiredState: { sources: { cwl: { indexPrefix: 'cwl', retentionDays: 0 } } } }))).to.throw(/OpenSearchBootstrap: desiredState: sources\.cwl\.retentionDays/);
+  });
+
+  it('deploys the replay function when asked, reading and deleting dead letters under the prefix only, writing through _bulk only', () => {
+    // Given a bootstrap with the replay option
+    const tf = synth((s) => {
+      const domain = new OpenSearchDomain(s, 'search', { domainName: 'logs', masterRoleArn: MASTER });
+      new OpenSearchBootstrap(s, 'bootstrap', { opensearch: domain.target, desiredState: STATE, replay: { deadLetterBucketName: 'dl', deadLetterBucketArn: 'arn:aws:s3:::dl' } });
+    });
+    // Then a second function has the bucket, prefix and target in its environment
+    const fns = resourcesOf(tf, 'aws_lambda_function');
+    expect(fns.bootstrap_replay_function.environment.variables).to.deep.equal({
+      OPENSEARCH_ENDPOINT: 'https://${aws_opensearch_domain.search_domain.endpoint}', OPENSEARCH_SERVICE: 'es', DEAD_LETTER_BUCKET: 'dl', DEAD_LETTER_PREFIX: 'dead-letter/', INDEX_PREFIX: 'cwl',
+    });
+    // And its policy lists, reads and deletes under the prefix, and posts to _bulk only
+    const s = statementsOf(tf, resourcesOf(tf, 'aws_iam_role_policy').bootstrap_replay_policy!.policy);
+    expect(s.ListDeadLetters).to.deep.include({ actions: ['s3:ListBucket'], resources: ['arn:aws:s3:::dl'], conditions: { StringLike: { 's3:prefix': ['dead-letter/*'] } } });
+    expect(s.ReadAndRemoveDeadLetters).to.deep.include({ actions: ['s3:GetObject', 's3:DeleteObject'], resources: ['arn:aws:s3:::dl/dead-letter/*'] });
+    expect(s.BulkIndexIntoDomain).to.deep.include({ actions: ['es:ESHttpPost'], resources: ['${aws_opensearch_domain.search_domain.arn}/_bulk'] });
+  });
+});

@@ -159,8 +159,8 @@ function describeStack(stack: SynthStack, cliConfig: string): void {
             const why = `runner ${JSON.stringify(source.stats)}, ${source.onFailureRecords.length} batches discarded to the on-failure queue; function logs: ${functionLogs.file}`;
             expect(missing, `events not indexed exactly once (${why})`).to.deep.equal([]);
             // And the poison record is in the dead-letter bucket terraform created, with a reason
-            const bucket = config.Environment?.Variables?.[DEAD_LETTER_ENV.bucket];
-            expect(bucket, `${config.FunctionName} has ${DEAD_LETTER_ENV.bucket}`).to.be.a('string');
+            const bucket = config.Environment?.Variables?.[DEAD_LETTER_ENV.deadLetterBucket];
+            expect(bucket, `${config.FunctionName} has ${DEAD_LETTER_ENV.deadLetterBucket}`).to.be.a('string');
             const lines = await deadLetterLines(s3, bucket!);
             expect(lines, 'dead letters').to.have.length(1);
             expect(lines[0].entry.reason).to.be.a('string').and.not.equal('');

@@ -71,6 +71,7 @@ export function preexistingLogGroups(tf: TfJson): string[] {
 const ENDPOINT_OF: [prefix: string, endpoint: string | null][] = [
   ['aws_cloudwatch_log_', 'logs'],
   ['aws_cloudwatch_event_', 'events'],
+  ['aws_cloudwatch_query_definition', 'logs'],
   ['aws_cloudwatch_metric_alarm', 'cloudwatch'],
   ['aws_cloudwatch_composite_alarm', 'cloudwatch'],
   ['aws_cloudwatch_dashboard', 'cloudwatch'],

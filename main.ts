@@ -56,13 +56,14 @@ export class ExampleStack extends TerraformStack {
     // Real deployments: replace with an S3 backend.
     new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
 
-    new AwsProvider(this, 'aws', {
+    const aws = new AwsProvider(this, 'aws', {
       region: region.stringValue,
       skipCredentialsValidation: offline.booleanValue,
       skipRequestingAccountId: offline.booleanValue,
       skipMetadataApiCheck: offline.stringValue,
       defaultTags: [{ tags: { project: 'logs-to-opensearch' } }],
     });
+    awsProviderAtLeastBindings(this, aws);
 
     this.pipeline = new LogPipeline(this, 'logs', {
       name: 'example-logs',
@@ -106,6 +107,20 @@ export class ExampleStack extends TerraformStack {
       deadLetters: [{ name: 'elb', bucketName: this.elb.deadLetterBucketName }, { name: 'pexip', bucketName: this.pexip.deadLetterBucketName }],
     });
   }
+}
+
+/**
+ * cdktf pins the provider to the exact version its bindings were generated from (6.25.0); a lower bound
+ * on that version's minor lets users (and the apply tests, which run a newer provider built from source)
+ * install any later 6.x. The bound is read from the bindings, so it moves when they do.
+ */
+export function awsProviderAtLeastBindings(stack: TerraformStack, provider: AwsProvider): string {
+  const generated = provider.terraformGeneratorMetadata?.providerVersion;
+  const m = generated ? /^(\d+)\.(\d+)\./.exec(generated) : null;
+  if (!m) throw new Error(`cannot read the AWS provider version the bindings were generated from (got ${generated})`);
+  const constraint = `>= ${m[1]}.${m[2]}`;
+  stack.addOverride(`terraform.required_providers.${provider.terraformResourceType}.version`, constraint);
+  return constraint;
 }
 
 /**

@@ -78,6 +78,16 @@ describe('example app (main.ts)', function () {
     expect(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')).to.not.include(process.cwd());
   });
 
+  it("asks for the AWS provider at least at the bindings' version, not cdktf's exact pin", () => {
+    // Given the example app, synthesized
+    const { dir, stackDir } = synthExample();
+    made.push(dir);
+    const tf = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
+    // Then any provider from the version the bindings were generated from (6.25.0) on installs, such as the
+    // newer one the apply tests build from source
+    expect(tf.terraform.required_providers.aws).to.deep.equal({ source: 'aws', version: '>= 6.25' });
+  });
+
   it('is reproducible: two synths give the same bytes', () => {
     const a = synthExample();
     const b = synthExample();
@@ -118,6 +128,7 @@ describe('example app (main.ts)', function () {
     const hcl = readFileSync(join(stackDir, 'cdk.tf'), 'utf8');
     expect(hcl).to.include('resource "aws_kinesis_stream" "logs_stream"');
     expect(hcl).to.include('data "aws_iam_policy_document" "logs_key_policy"');
+    expect(hcl).to.match(/required_providers \{\s*aws = \{\s*version = ">= 6.25"/);
     // When terraform formats it (this parses every expression: garbled strings fail here)
     const fmt = spawnSync(terraform!, ['fmt', '-recursive', dir], { encoding: 'utf8' });
     expect(fmt.status, fmt.stderr).to.equal(0);

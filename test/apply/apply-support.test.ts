@@ -1,0 +1,131 @@
+import { expect } from 'chai';
+import { gapForError, type KnownGap } from './known-gaps';
+import { managedResourceCount, preexistingLogGroups, servicesUsed, testVariables } from './stack';
+import { changedAttributes, errorDiagnostics, judgeErrors, judgeSecondPlan, motoProviderOverride, plannedActions, typeOfAddress, type PlanJson, type ResourceChange } from './terraform';
+
+const GAPS: KnownGap[] = [
+  { id: 'alarm-protocol', reason: 'r', resourceType: 'aws_cloudwatch_metric_alarm', kind: 'apply-error', error: /CBOR/ },
+  { id: 'filter-distribution', reason: 'r', resourceType: 'aws_cloudwatch_log_subscription_filter', kind: 'read-back', attributes: ['distribution'] },
+  { id: 'pending-policy', reason: 'r', resourceType: 'aws_iam_role_policy', kind: 'read-back', attributes: ['policy'], onlyUnknown: true },
+];
+
+const update = (address: string, type: string, before: object, after: object, actions = ['update']): ResourceChange => ({
+  address,
+  mode: 'managed',
+  type,
+  change: { actions, before, after, after_unknown: {} },
+});
+
+describe('apply suite support (test/apply)', () => {
+  describe('reading the synthesized JSON', () => {
+    it('counts one instance per resource block, expanding literal count and for_each', () => {
+      const tf = { resource: { aws_s3_bucket: { a: {}, b: { count: 3 } }, aws_sqs_queue: { q: { for_each: { x: 1, y: 2 } } } } };
+      expect(managedResourceCount(tf)).to.equal(6);
+      expect(() => managedResourceCount({ resource: { aws_sqs_queue: { q: { count: '${var.n}' } } } })).to.throw('aws_sqs_queue.q: count "${var.n}" is not a literal');
+    });
+
+    it('lists the subscribed log groups the stack does not create', () => {
+      const tf = {
+        resource: {
+          aws_cloudwatch_log_group: { own: { name: '/aws/lambda/own' } },
+          aws_cloudwatch_log_subscription_filter: {
+            a: { log_group_name: '/ecs/app' },
+            b: { log_group_name: '/aws/lambda/own' },
+            c: { log_group_name: '${aws_cloudwatch_log_group.own.name}' },
+            d: { log_group_name: '/ecs/app' },
+          },
+        },
+      };
+      expect(preexistingLogGroups(tf)).to.deep.equal(['/ecs/app']);
+    });
+
+    it('names the endpoint of every service the resources and data sources use, and refuses an unknown type', () => {
+      const tf = { resource: { aws_cloudwatch_log_subscription_filter: {}, aws_s3_bucket_policy: {}, aws_lambda_function: {} }, data: { aws_iam_policy_document: {}, aws_caller_identity: {} } };
+      expect(servicesUsed(tf)).to.deep.equal(['lambda', 'logs', 's3', 's3control', 'sts']);
+      expect(() => servicesUsed({ resource: { aws_dynamodb_table: {} } })).to.throw('no moto endpoint is known for aws_dynamodb_table');
+    });
+
+    it('finds the variables to set by what the functions and the provider reference', () => {
+      const tf = {
+        resource: { aws_lambda_function: { f: { environment: { variables: { OPENSEARCH_ENDPOINT: '${var.search_url}' } } } } },
+        provider: { aws: [{ skip_credentials_validation: '${var.offline}', skip_requesting_account_id: '${var.offline}', region: '${var.region}' }] },
+      };
+      expect(testVariables(tf, 'http://127.0.0.1:9200')).to.deep.equal({ search_url: 'http://127.0.0.1:9200', offline: 'false' });
+    });
+  });
+
+  describe('moto provider override', () => {
+    it('sends every service to moto, S3 Control to a never-resolved name behind moto as HTTP proxy', () => {
+      const o = motoProviderOverride('http://127.0.0.1:4567', ['logs', 's3', 's3control', 'sts']) as any;
+      expect(o.provider.aws[0]).to.deep.equal({
+        endpoints: [{ logs: 'http://127.0.0.1:4567', s3: 'http://127.0.0.1:4567', s3control: 'http://s3-control.moto.invalid:4567', sts: 'http://127.0.0.1:4567' }],
+        s3_use_path_style: true,
+        http_proxy: 'http://127.0.0.1:4567',
+        no_proxy: '127.0.0.1,localhost',
+        max_retries: 3,
+      });
+    });
+  });
+
+  describe('judging terraform results against the known gaps', () => {
+    it('reads error diagnostics from -json output and excuses only a listed type with a matching error', () => {
+      const out = [
+        '{"@level":"info","type":"version"}',
+        JSON.stringify({ type: 'diagnostic', diagnostic: { severity: 'error', summary: 'creating alarm', detail: 'CBOR decode', address: 'aws_cloudwatch_metric_alarm.a' } }),
+        JSON.stringify({ type: 'diagnostic', diagnostic: { severity: 'error', summary: 'creating alarm', detail: 'AccessDenied', address: 'aws_cloudwatch_metric_alarm.b' } }),
+        JSON.stringify({ type: 'diagnostic', diagnostic: { severity: 'error', summary: 'CBOR', detail: '', address: 'module.m.aws_lambda_function.f["x"]' } }),
+        JSON.stringify({ type: 'diagnostic', diagnostic: { severity: 'warning', summary: 'deprecated', detail: '' } }),
+      ].join('\n');
+      const j = judgeErrors(errorDiagnostics(out), GAPS);
+      expect(j.failedAddresses).to.deep.equal(['aws_cloudwatch_metric_alarm.a']);
+      expect(j.excused.map((e) => e.gap.id)).to.deep.equal(['alarm-protocol']);
+      expect(j.unexcused).to.deep.equal(['aws_cloudwatch_metric_alarm.b: creating alarm AccessDenied', 'module.m.aws_lambda_function.f["x"]: CBOR']);
+      expect(typeOfAddress('module.m.aws_lambda_function.f["x"]')).to.equal('aws_lambda_function');
+    });
+
+    it('lets a second plan change only listed read-back attributes and re-create only resources that failed for a gap', () => {
+      const plan: PlanJson = {
+        resource_changes: [
+          update('aws_cloudwatch_log_subscription_filter.f', 'aws_cloudwatch_log_subscription_filter', { distribution: null, name: 'n' }, { distribution: 'Random', name: 'n' }),
+          update('aws_cloudwatch_metric_alarm.a', 'aws_cloudwatch_metric_alarm', {}, {}, ['create']),
+          update('aws_cloudwatch_metric_alarm.b', 'aws_cloudwatch_metric_alarm', {}, {}, ['create']),
+          update('aws_lambda_function.f', 'aws_lambda_function', { timeout: 3 }, { timeout: 60 }),
+          update('aws_s3_bucket.b', 'aws_s3_bucket', { bucket: 'x' }, { bucket: 'y' }, ['delete', 'create']),
+          update('aws_sqs_queue.q', 'aws_sqs_queue', {}, {}, ['no-op']),
+          { ...update('aws_iam_role_policy.p', 'aws_iam_role_policy', { policy: '{}' }, {}), change: { actions: ['update'], before: { policy: '{}' }, after: {}, after_unknown: { policy: true } } },
+          update('aws_iam_role_policy.q', 'aws_iam_role_policy', { policy: '{}' }, { policy: '{"Statement":[]}' }),
+        ],
+      };
+      const j = judgeSecondPlan(plan, ['aws_cloudwatch_metric_alarm.a'], GAPS);
+      expect(j.excused.map((e) => e.what)).to.deep.equal([
+        'aws_cloudwatch_log_subscription_filter.f.distribution: null → "Random"',
+        'aws_cloudwatch_metric_alarm.a: still to create',
+        'aws_iam_role_policy.p.policy: "{}" → (known after apply)',
+      ]);
+      // A different known policy is a real change, even where a pending value would be excused
+      expect(j.unexcused).to.deep.equal([
+        'aws_cloudwatch_metric_alarm.b: create ()',
+        'aws_lambda_function.f.timeout: 3 → 60',
+        'aws_s3_bucket.b: delete,create (bucket)',
+        'aws_iam_role_policy.q.policy: "{}" → "{\\"Statement\\":[]}"',
+      ]);
+      expect(plannedActions(plan)).to.deep.equal({
+        update: ['aws_cloudwatch_log_subscription_filter.f', 'aws_lambda_function.f', 'aws_iam_role_policy.p', 'aws_iam_role_policy.q'],
+        create: ['aws_cloudwatch_metric_alarm.a', 'aws_cloudwatch_metric_alarm.b'],
+        'delete,create': ['aws_s3_bucket.b'],
+      });
+    });
+
+    it("excuses an alarm only for the error moto's missing CBOR protocol gives, not for a bad argument", () => {
+      const cbor = "creating CloudWatch Metric Alarm ID: x\nCause: operation error CloudWatch: PutMetricAlarm, , RequestID: , deserialization failed, unexpected smithy-protocol response header '' (HTTP status: 404 NOT FOUND)";
+      expect(gapForError('aws_cloudwatch_metric_alarm', cbor)?.id).to.equal('cloudwatch-rpcv2-cbor');
+      expect(gapForError('aws_cloudwatch_metric_alarm', 'operation error CloudWatch: PutMetricAlarm, https response error StatusCode: 400, api error ValidationError: Period must be 10, 20, 30 or a multiple of 60')).to.equal(undefined);
+      expect(gapForError('aws_lambda_function', cbor)).to.equal(undefined);
+    });
+
+    it('counts a value known only after apply as a change', () => {
+      const rc: ResourceChange = { address: 'a.b', mode: 'managed', type: 'a', change: { actions: ['update'], before: { x: 1, tags: {} }, after: { x: 1, tags: {} }, after_unknown: { x: false, tags: {}, arn: true, nested: [{ y: true }] } } };
+      expect(changedAttributes(rc)).to.deep.equal(['arn', 'nested']);
+    });
+  });
+});

@@ -32,7 +32,8 @@ export { ELB_LAYOUTS, ELB_LOG_TYPES, ELB_TABLE_NAMES } from './elb-tables';
  * text, so `${name}` becomes `$${name}`. cdktf tokens (`${TfToken[…]}`) are left for cdktf to resolve.
  */
 export function escapeTemplate(s: string): string {
-  return s.replace(/\$\{(?!TfToken\[)/g, '$${');
+  // In a replacement string "$$" is one literal "$": four give the "$$" Terraform reads as a literal "$".
+  return s.replace(/\$\{(?!TfToken\[)/g, '$$$${');
 }
 
 /**

@@ -95,6 +95,8 @@ describe('GlueCatalog (synth)', function () {
 
   it('load-balancer tables read AWSLogs/<account>/elasticloadbalancing/<region>/yyyy/MM/dd under the prefix', () => {
     const alb = tablesOf(tf).find((t) => t.name === 'alb_access_logs')!;
+    // Terraform must read the projection placeholders literally: escaped as $${…} in the JSON
+    expect(alb.parameters['storage.location.template']).to.equal('s3://elb-logs/alb/AWSLogs/$${account}/elasticloadbalancing/$${region}/$${day}/');
     expect(unescape(alb.parameters['storage.location.template'])).to.equal('s3://elb-logs/alb/AWSLogs/${account}/elasticloadbalancing/${region}/${day}/');
     expect(alb.parameters['projection.account.values']).to.match(/^\$\{data\.aws_caller_identity\.[a-z_]+\.account_id\}$/);
   });

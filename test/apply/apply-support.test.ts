@@ -1,11 +1,12 @@
 import { expect } from 'chai';
-import { gapForError, type KnownGap } from './known-gaps';
+import { gapForError, undeletable, type KnownGap } from './known-gaps';
 import { managedResourceCount, preexistingLogGroups, servicesUsed, testVariables } from './stack';
 import { changedAttributes, errorDiagnostics, judgeErrors, judgeSecondPlan, motoProviderOverride, plannedActions, typeOfAddress, type PlanJson, type ResourceChange } from './terraform';
 
 const GAPS: KnownGap[] = [
   { id: 'alarm-protocol', reason: 'r', resourceType: 'aws_cloudwatch_metric_alarm', kind: 'apply-error', error: /CBOR/ },
   { id: 'filter-distribution', reason: 'r', resourceType: 'aws_cloudwatch_log_subscription_filter', kind: 'read-back', attributes: ['distribution'] },
+  { id: 'named-query-delete', reason: 'r', resourceType: 'aws_athena_named_query', kind: 'destroy-error' },
   { id: 'pending-policy', reason: 'r', resourceType: 'aws_iam_role_policy', kind: 'read-back', attributes: ['policy'], onlyUnknown: true },
 ];
 
@@ -121,6 +122,14 @@ describe('apply suite support (test/apply)', () => {
       expect(gapForError('aws_cloudwatch_metric_alarm', cbor)?.id).to.equal('cloudwatch-rpcv2-cbor');
       expect(gapForError('aws_cloudwatch_metric_alarm', 'operation error CloudWatch: PutMetricAlarm, https response error StatusCode: 400, api error ValidationError: Period must be 10, 20, 30 or a multiple of 60')).to.equal(undefined);
       expect(gapForError('aws_lambda_function', cbor)).to.equal(undefined);
+    });
+
+    it('takes out of the state before destroy only the resource types moto cannot delete', () => {
+      const state = ['aws_athena_named_query.q', 'aws_athena_workgroup.w', 'module.m.aws_athena_named_query.r["x"]', 'aws_cloudwatch_metric_alarm.a'];
+      expect(undeletable(state, typeOfAddress, GAPS).map((u) => [u.address, u.gap.id])).to.deep.equal([
+        ['aws_athena_named_query.q', 'named-query-delete'],
+        ['module.m.aws_athena_named_query.r["x"]', 'named-query-delete'],
+      ]);
     });
 
     it('counts a value known only after apply as a change', () => {

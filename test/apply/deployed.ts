@@ -2,12 +2,13 @@
  * The pipeline as terraform deployed it: functions, mappings and buckets read back from moto, log
  * events put into the subscribed log groups, and the accounting of where each event ended up.
  */
-import { CloudWatchLogsClient, CreateLogStreamCommand, DescribeSubscriptionFiltersCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, CreateLogStreamCommand, DescribeLogGroupsCommand, DescribeSubscriptionFiltersCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { DeleteBucketPolicyCommand, DeleteObjectsCommand, GetBucketPolicyCommand, GetObjectCommand, ListBucketsCommand, ListObjectVersionsCommand, ListObjectsV2Command, PutBucketPolicyCommand, type S3Client } from '@aws-sdk/client-s3';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { RAW_LOG_GROUPS, type PexipKind } from '../../functions/pexip-wrangler/contract';
 import type { KnownGap } from './known-gaps';
 
 /** Every .zip under the synthesized stack folder (cdktf copies assets there): the candidates for CodeSha256. */
@@ -22,31 +23,71 @@ export function zipsUnder(dir: string): string[] {
   return out;
 }
 
-/** Log groups (of `candidates`) whose subscription filter sends to `streamArn`, as moto holds them. */
-export async function groupsSubscribedTo(logs: CloudWatchLogsClient, candidates: string[], streamArn: string): Promise<string[]> {
+/**
+ * Every log group in moto whose subscription filter sends to `streamArn`: the groups a deployment found
+ * (created by the test before apply) and the groups the stack created itself (the Pexip RAW groups).
+ */
+export async function groupsSubscribedTo(logs: CloudWatchLogsClient, streamArn: string): Promise<string[]> {
   const out: string[] = [];
-  for (const logGroupName of candidates) {
-    const filters = await logs.send(new DescribeSubscriptionFiltersCommand({ logGroupName }));
-    if ((filters.subscriptionFilters ?? []).some((f) => f.destinationArn === streamArn)) out.push(logGroupName);
-  }
-  return out;
+  let nextToken: string | undefined;
+  do {
+    const page = await logs.send(new DescribeLogGroupsCommand({ nextToken }));
+    for (const { logGroupName } of page.logGroups ?? []) {
+      const filters = await logs.send(new DescribeSubscriptionFiltersCommand({ logGroupName }));
+      if ((filters.subscriptionFilters ?? []).some((f) => f.destinationArn === streamArn)) out.push(logGroupName!);
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return out.sort();
 }
 
-export const TOKEN = /tok=apply-\d+-\d+/g;
+/** Tokens are unique across the stack's mappings too: `tok=apply-<mapping>-<group>-<event>`. */
+export const TOKEN = /tok=apply-\d+-\d+-\d+/g;
+
+/** The Pexip kind whose RAW group this is (by the name's ending, so a deployment's name prefix does not matter). */
+function pexipKindOf(logGroupName: string): PexipKind | undefined {
+  return (Object.keys(RAW_LOG_GROUPS) as PexipKind[]).find((kind) => logGroupName.endsWith(RAW_LOG_GROUPS[kind]));
+}
+
+/**
+ * A message as the group's writer would send it, carrying `token`: Pexip syslog lines (support,
+ * audit, web, shaped as in fixtures/pexip/) into the Pexip RAW groups; JSON and plain lines, as
+ * applications write both, anywhere else (not under a key named like a secret: the shipper masks those).
+ */
+export function messageFor(logGroupName: string, i: number, token: string, at: Date): string {
+  const syslogTime = at.toISOString().replace('Z', '+00:00');
+  const epoch = (at.getTime() / 1000).toFixed(3);
+  switch (pexipKindOf(logGroupName)) {
+    case 'support':
+      return `${syslogTime} pxpconf01 ${at.toISOString().slice(0, 10)} ${at.toISOString().slice(11, 23).replace('.', ',')} Level="INFO" Name="administrator.conference" Message="Participant has joined." Conference="meet.${token}" Participant="sip:p${i}@example.com"`;
+    case 'audit':
+      return `${syslogTime} pxpmgmt audispd: node=pxpmgmt.example.com type=USER_ACCT msg=audit(${epoch}:${1000 + i}): pid=2345 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:accounting acct="${token}" exe="/usr/sbin/sshd" res=success'`;
+    case 'web':
+      // The event's own time (CloudWatch Logs refuses JSON-copy events older than 14 days)
+      return `${syslogTime} pxpmgmt apache2: 10.0.0.1 - admin [${apacheTime(at)}] "GET /admin/?ref=${token} HTTP/1.1" 200 5120 "-" "Mozilla/5.0"`;
+    default:
+      return i % 2 ? JSON.stringify({ level: 'info', msg: `event ${i}`, ref: token }) : `INFO request ${i} done ${token}`;
+  }
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** Apache's `%t` in UTC: `01/Dec/2026:10:03:05 +0000`. */
+function apacheTime(at: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(at.getUTCDate())}/${MONTHS[at.getUTCMonth()]}/${at.getUTCFullYear()}:${two(at.getUTCHours())}:${two(at.getUTCMinutes())}:${two(at.getUTCSeconds())} +0000`;
+}
 
 /** `perGroup` events into each group, each message carrying a unique token; returns the tokens. */
-export async function putEvents(logs: CloudWatchLogsClient, groups: string[], perGroup: number): Promise<string[]> {
+export async function putEvents(logs: CloudWatchLogsClient, groups: string[], perGroup: number, mapping: number): Promise<string[]> {
   const tokens: string[] = [];
   const now = Date.now();
   for (const [g, logGroupName] of groups.entries()) {
     const logStreamName = 'apply-e2e';
     await logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName }));
     const logEvents = Array.from({ length: perGroup }, (_, i) => {
-      const token = `tok=apply-${g}-${i}`;
+      const token = `tok=apply-${mapping}-${g}-${i}`;
       tokens.push(token);
-      // JSON and plain lines, as applications write both (not under a key named like a secret: the shipper masks those)
-      const message = i % 2 ? JSON.stringify({ level: 'info', msg: `event ${i}`, ref: token }) : `INFO request ${i} done ${token}`;
-      return { timestamp: now + i, message };
+      return { timestamp: now + i, message: messageFor(logGroupName, i, token, new Date(now + i)) };
     });
     await logs.send(new PutLogEventsCommand({ logGroupName, logStreamName, logEvents }));
   }

@@ -19,9 +19,9 @@ import { startMoto, TEST_AWS_ENV, type MotoServer } from '../support/moto';
 import { startOpenSearch, type OpenSearchNode } from '../support/opensearch';
 import { PROJECT_ROOT } from '../support/shared';
 import { allIndexedSources, deadLetterLines, emptyAllBuckets, groupsSubscribedTo, putEvents, putPoisonRecord, TOKEN, workAroundRuntimeGaps, zipsUnder } from './deployed';
-import { KNOWN_GAPS } from './known-gaps';
+import { KNOWN_GAPS, undeletable } from './known-gaps';
 import { managedResourceCount, preexistingLogGroups, servicesUsed, synthExampleApp, testVariables, type SynthStack } from './stack';
-import { errorDiagnostics, judgeErrors, judgeSecondPlan, plannedActions, terraformEnv, terraformIn, writeMotoOverride, type Judgement, type PlanJson, type Terraform } from './terraform';
+import { errorDiagnostics, judgeErrors, judgeSecondPlan, plannedActions, terraformEnv, typeOfAddress, terraformIn, writeMotoOverride, type Judgement, type PlanJson, type Terraform } from './terraform';
 
 const REGION = TEST_AWS_ENV.AWS_REGION;
 const CREDENTIALS = { accessKeyId: TEST_AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: TEST_AWS_ENV.AWS_SECRET_ACCESS_KEY };
@@ -135,17 +135,17 @@ function describeStack(stack: SynthStack, cliConfig: string): void {
           const kinesisMappings = (await lambda.listEventSourceMappings()).filter((m) => m.EventSourceArn.includes(':kinesis:'));
           expect(kinesisMappings, 'Kinesis event source mappings in moto').to.have.length.greaterThan(0);
           const zips = zipsUnder(stack.dir);
-          for (const mapping of kinesisMappings) {
+          for (const [m, mapping] of kinesisMappings.entries()) {
             const config = await lambda.getFunction(mapping.FunctionArn);
             const zip = zipDeployedAs(config, zips);
             const env = { ...config.Environment?.Variables, ...lambdaRuntimeEnv(config, REGION, CREDENTIALS), AWS_ENDPOINT_URL: moto.endpoint };
             const handler = loadDeployedHandler<KinesisHandler>(zip.bytes, config.Handler, join(PROJECT_ROOT, '.build', 'apply', config.FunctionName), env);
             const source = await kinesisSourceFromMapping({ mapping, config, handler, kinesis, sqs: { client: sqs, endpoint: moto.endpoint }, region: REGION, overrides: { idlePollMs: 100 } });
-            // And the log groups whose subscription filters terraform pointed at the mapping's stream
-            const groups = await groupsSubscribedTo(logs, preexistingLogGroups(stack.json), mapping.EventSourceArn);
+            // And the log groups whose subscription filters terraform pointed at the mapping's stream (pre-created or the stack's own)
+            const groups = await groupsSubscribedTo(logs, mapping.EventSourceArn);
             expect(groups, `log groups subscribed to ${mapping.EventSourceArn}`).to.have.length.greaterThan(0);
             // When events go into those groups (moto delivers them to the stream), plus one poison record
-            const tokens = await putEvents(logs, groups, 20);
+            const tokens = await putEvents(logs, groups, 20, m);
             await putPoisonRecord(kinesis, mapping.EventSourceArn);
             source.start();
             await source.waitUntilDrained({ quietMs: 3_000, timeoutMs: 300_000 });
@@ -162,7 +162,7 @@ function describeStack(stack: SynthStack, cliConfig: string): void {
             const bucket = config.Environment?.Variables?.[DEAD_LETTER_ENV.deadLetterBucket];
             expect(bucket, `${config.FunctionName} has ${DEAD_LETTER_ENV.deadLetterBucket}`).to.be.a('string');
             const lines = await deadLetterLines(s3, bucket!);
-            expect(lines, 'dead letters').to.have.length(1);
+            expect(lines, `dead letters: ${lines.map((l) => `${l.entry.kind}: ${String(l.entry.reason).slice(0, 120)}`).join('; ')}`).to.have.length(1);
             expect(lines[0].entry.reason).to.be.a('string').and.not.equal('');
             // And nothing was discarded to the on-failure destination
             expect(source.onFailureRecords).to.deep.equal([]);
@@ -178,12 +178,18 @@ function describeStack(stack: SynthStack, cliConfig: string): void {
     it('destroys everything it created', async () => {
       // Given the buckets emptied, as a user does before destroying
       await emptyAllBuckets(s3);
+      // And what moto cannot delete taken out of the state (known-gaps.ts, kind destroy-error)
+      const listState = async () => (await tf.run(['state', 'list'])).stdout.split('\n').filter((l) => l && !l.startsWith('data.'));
+      const kept = undeletable(await listState(), typeOfAddress);
+      for (const { address, gap } of kept) console.log(`      known gap ${gap.id}: ${address} left in moto, taken out of the state`);
+      if (kept.length) await tf.run(['state', 'rm', ...kept.map((k) => k.address)]);
+      // When the stack is destroyed
       const { stdout } = await tf.run(['destroy', '-json', '-input=false', '-auto-approve'], { allowFailure: true });
+      // Then nothing failed but known gaps, and nothing is left in the state
       const judged = judgeErrors(errorDiagnostics(stdout));
       report('destroy errors', judged);
       expect(judged.unexcused).to.deep.equal([]);
-      const state = (await tf.run(['state', 'list'])).stdout.split('\n').filter((l) => l && !l.startsWith('data.'));
-      expect(state).to.deep.equal([]);
+      expect(await listState()).to.deep.equal([]);
     });
   });
 }

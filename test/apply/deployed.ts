@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { RAW_LOG_GROUPS, type PexipKind } from '../../functions/pexip-wrangler/contract';
 import type { KnownGap } from './known-gaps';
+import type { MotoIam, PolicyStatement } from './moto-iam';
 
 /** Every .zip under the synthesized stack folder (cdktf copies assets there): the candidates for CodeSha256. */
 export function zipsUnder(dir: string): string[] {
@@ -167,6 +168,30 @@ export async function workAroundRuntimeGaps(s3: S3Client, gaps: readonly KnownGa
     if (kept.length === 0) await s3.send(new DeleteBucketPolicyCommand({ Bucket: b.Name! }));
     else await s3.send(new PutBucketPolicyCommand({ Bucket: b.Name!, Policy: JSON.stringify({ ...policy, Statement: kept }) }));
     changed.push(`bucket ${b.Name} policy without ${removed.join(', ')} (conditions moto cannot evaluate)`);
+  }
+  return changed;
+}
+
+/**
+ * Applies the `authorizedAgainstStar` runtime gaps to one function role as moto holds it: each Allow
+ * statement whose actions all carry the gap's prefix gets a copy on Resource `*`, so moto's check of
+ * those actions (against `*`) can pass while the action names are still checked. Returns what it changed.
+ */
+export async function widenForMotoAuthorization(iam: MotoIam, roleName: string, gaps: readonly KnownGap[]): Promise<string[]> {
+  const prefixes = gaps.filter((g) => g.kind === 'runtime' && g.resourceType === 'aws_iam_role_policy' && g.authorizedAgainstStar).map((g) => g.authorizedAgainstStar!);
+  const changed: string[] = [];
+  if (prefixes.length === 0) return changed;
+  const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+  for (const { name, document } of await iam.inlinePolicies(roleName)) {
+    const copies: PolicyStatement[] = [];
+    for (const st of document.Statement) {
+      const actions = list(st.Action);
+      const prefix = prefixes.find((p) => actions.length > 0 && actions.every((a) => a.startsWith(p)));
+      if (st.Effect !== 'Allow' || !prefix || list(st.Resource).includes('*')) continue;
+      copies.push({ ...st, Sid: `${st.Sid ?? 'Statement'}AnyResourceForMoto`, Resource: '*' });
+      changed.push(`role ${roleName} policy ${name}: ${actions.join(', ')} also on Resource * (moto authorizes ${prefix}* against *)`);
+    }
+    if (copies.length) await iam.putInlinePolicy(roleName, name, { ...document, Statement: [...document.Statement, ...copies] });
   }
   return changed;
 }

@@ -4,6 +4,8 @@
  * excuses; the apply suite prints every excuse it uses and fails on anything not listed here.
  * Remove an entry when moto catches up: the suite then proves the resource end to end.
  */
+import { PEXIP_ENV } from '../../functions/pexip-wrangler/contract';
+
 export interface KnownGap {
   /** Short name, printed with every excuse. */
   readonly id: string;
@@ -19,7 +21,8 @@ export interface KnownGap {
    * the state (`terraform state rm`, reported), so destroy proves every other resource and its order.
    * `runtime`: after apply and the second plan, before the functions run, the suite changes what moto
    * evaluates wrongly at run time (`denyCondition`: Deny statements conditioned on that key are taken out
-   * of the deployed policies of this type); terraform has already created and read back the real value.
+   * of the deployed policies of this type; `authorizedAgainstStar`: see there); terraform has already
+   * created and read back the real value.
    */
   readonly kind: 'apply-error' | 'read-back' | 'runtime' | 'destroy-error';
   readonly error?: RegExp;
@@ -27,6 +30,10 @@ export interface KnownGap {
   /** Excuse the attributes only when the plan cannot know their new value yet (never a different known value). */
   readonly onlyUnknown?: boolean;
   readonly denyCondition?: string;
+  /** `runtime` on role policies: Allow statements whose actions all have this prefix get a copy on Resource `*` in the deployed roles. */
+  readonly authorizedAgainstStar?: string;
+  /** `runtime`: functions whose environment sets this variable run with moto's authorization off (see the gap's reason). */
+  readonly authorizationOffWhenEnv?: string;
 }
 
 export const KNOWN_GAPS: readonly KnownGap[] = [
@@ -108,6 +115,22 @@ export const KNOWN_GAPS: readonly KnownGap[] = [
     onlyUnknown: true,
   },
   {
+    id: 'authorization-resource-star',
+    reason:
+      "With authorization on, moto checks CloudWatch Logs requests (like those of every service but S3, SQS, IAM and STS) against the resource '*' instead of the log group's ARN, so a statement scoped to the stack's log groups never matches. The action names are still checked.",
+    resourceType: 'aws_iam_role_policy',
+    kind: 'runtime',
+    authorizedAgainstStar: 'logs:',
+  },
+  {
+    id: 's3-signature-keys-with-equals',
+    reason:
+      "With authorization on, moto's S3 recomputes the SigV4 signature of an object key containing '=' differently from the SDK and answers SignatureDoesNotMatch to a valid request (test/apply/moto-iam.test.ts shows it). The Pexip export writes Hive-style partition keys (`year=YYYY/month=MM/day=DD/`), so a wrangler with the export on runs with authorization off: its IAM actions are not checked at run time.",
+    resourceType: 'aws_lambda_function',
+    kind: 'runtime',
+    authorizationOffWhenEnv: PEXIP_ENV.exportBucket,
+  },
+  {
     id: 'bucket-policy-conditions',
     reason:
       "moto evaluates a bucket policy's Deny statements on object writes without the request's condition keys, so the TLS-only statement (Deny s3:* when aws:SecureTransport is false) denies every PutObject, over HTTPS too; AWS denies only plain-HTTP requests.",
@@ -137,4 +160,9 @@ export function undeletable(addresses: readonly string[], typeOf: (address: stri
     if (gap) out.push({ address, gap });
   }
   return out;
+}
+
+/** The gap that makes a function with this environment run with moto's authorization off, if any. */
+export function authorizationOffFor(env: Record<string, string> | undefined, gaps: readonly KnownGap[] = KNOWN_GAPS): KnownGap | undefined {
+  return gaps.find((g) => g.kind === 'runtime' && g.authorizationOffWhenEnv !== undefined && env?.[g.authorizationOffWhenEnv] !== undefined);
 }

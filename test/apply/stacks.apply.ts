@@ -18,8 +18,9 @@ import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { startMoto, TEST_AWS_ENV, type MotoServer } from '../support/moto';
 import { startOpenSearch, type OpenSearchNode } from '../support/opensearch';
 import { PROJECT_ROOT } from '../support/shared';
-import { allIndexedSources, deadLetterLines, emptyAllBuckets, groupsSubscribedTo, putEvents, putPoisonRecord, TOKEN, workAroundRuntimeGaps, zipsUnder } from './deployed';
-import { KNOWN_GAPS, undeletable } from './known-gaps';
+import { allIndexedSources, deadLetterLines, emptyAllBuckets, groupsSubscribedTo, putEvents, putPoisonRecord, TOKEN, widenForMotoAuthorization, workAroundRuntimeGaps, zipsUnder } from './deployed';
+import { motoIam, setMotoAuthorization } from './moto-iam';
+import { authorizationOffFor, KNOWN_GAPS, undeletable } from './known-gaps';
 import { managedResourceCount, preexistingLogGroups, servicesUsed, synthExampleApp, testVariables, type SynthStack } from './stack';
 import { errorDiagnostics, judgeErrors, judgeSecondPlan, plannedActions, terraformEnv, typeOfAddress, terraformIn, writeMotoOverride, type Judgement, type PlanJson, type Terraform } from './terraform';
 
@@ -62,6 +63,8 @@ function describeStack(stack: SynthStack, cliConfig: string): void {
     let s3: S3Client;
     let logs: CloudWatchLogsClient;
     let failedAddresses: string[] = [];
+    // Keys the SigV4-verifying proxy accepts: the test's, then each function role's (added as the functions run).
+    const proxyCredentials: Record<string, string> = { [CREDENTIALS.accessKeyId]: CREDENTIALS.secretAccessKey };
     const expected = managedResourceCount(stack.json);
 
     before(async function () {
@@ -69,7 +72,7 @@ function describeStack(stack: SynthStack, cliConfig: string): void {
       Object.assign(process.env, TEST_AWS_ENV);
       [moto, search] = await Promise.all([startMoto(), startOpenSearch()]);
       // The functions' signed requests go through the SigV4-verifying proxy: a wrong signing service or region fails.
-      proxy = await startFaultProxy({ upstream: search.endpoint, credentials: { [CREDENTIALS.accessKeyId]: CREDENTIALS.secretAccessKey }, service: 'es', region: REGION });
+      proxy = await startFaultProxy({ upstream: search.endpoint, credentials: proxyCredentials, service: 'es', region: REGION });
       s3 = new S3Client({ endpoint: moto.endpoint, region: REGION, forcePathStyle: true });
       logs = new CloudWatchLogsClient({ endpoint: moto.endpoint, region: REGION });
       writeMotoOverride(stack.dir, moto.endpoint, servicesUsed(stack.json));
@@ -122,15 +125,20 @@ function describeStack(stack: SynthStack, cliConfig: string): void {
 
     const mappings = Object.keys(stack.json.resource?.aws_lambda_event_source_mapping ?? {}).length;
     if (mappings > 0)
-      it('as deployed: every log event put into a subscribed log group is indexed, a poison record is dead-lettered with its reason', async function () {
+      it('as deployed, with the roles terraform created: every log event put into a subscribed log group is indexed, a poison record is dead-lettered with its reason', async function () {
         this.timeout(600_000);
-        const lambda = lambdaApi(moto.endpoint, REGION, CREDENTIALS);
-        const kinesis = localKinesisClient(moto.endpoint, REGION);
-        const sqs = new SQSClient({ endpoint: moto.endpoint, region: REGION });
+        // The test's own clients act as an administrator: with moto's authorization on, only the functions are confined to their roles.
+        const iam = motoIam(moto.endpoint, CREDENTIALS);
+        const admin = await iam.createAdmin('apply-test-admin');
+        const lambda = lambdaApi(moto.endpoint, REGION, admin);
+        const kinesis = localKinesisClient(moto.endpoint, REGION, admin);
+        const sqs = new SQSClient({ endpoint: moto.endpoint, region: REGION, credentials: admin });
+        const adminS3 = new S3Client({ endpoint: moto.endpoint, region: REGION, forcePathStyle: true, credentials: admin });
+        const adminLogs = new CloudWatchLogsClient({ endpoint: moto.endpoint, region: REGION, credentials: admin });
         const functionLogs = divertFunctionLogs();
         try {
           // Given what moto would evaluate wrongly at run time set aside (known-gaps.ts, kind runtime)
-          for (const change of await workAroundRuntimeGaps(s3, KNOWN_GAPS)) console.log(`      known gap (runtime): ${change}`);
+          for (const change of await workAroundRuntimeGaps(adminS3, KNOWN_GAPS)) console.log(`      known gap (runtime): ${change}`);
           // And the Kinesis mappings, functions and code zips exactly as terraform created them in moto
           const kinesisMappings = (await lambda.listEventSourceMappings()).filter((m) => m.EventSourceArn.includes(':kinesis:'));
           expect(kinesisMappings, 'Kinesis event source mappings in moto').to.have.length.greaterThan(0);
@@ -138,18 +146,30 @@ function describeStack(stack: SynthStack, cliConfig: string): void {
           for (const [m, mapping] of kinesisMappings.entries()) {
             const config = await lambda.getFunction(mapping.FunctionArn);
             const zip = zipDeployedAs(config, zips);
-            const env = { ...config.Environment?.Variables, ...lambdaRuntimeEnv(config, REGION, CREDENTIALS), AWS_ENDPOINT_URL: moto.endpoint };
+            // And the function running with its own role's credentials (its S3 and Logs calls authorized by moto against the role's policies)
+            const roleName = config.Role.slice(config.Role.lastIndexOf('/') + 1);
+            for (const change of await widenForMotoAuthorization(iam, roleName, KNOWN_GAPS)) console.log(`      known gap (runtime): ${change}`);
+            const role = await iam.assumeRole(config.Role, config.FunctionName);
+            proxyCredentials[role.accessKeyId] = role.secretAccessKey;
+            const env = { ...config.Environment?.Variables, ...lambdaRuntimeEnv(config, REGION, role), AWS_ENDPOINT_URL: moto.endpoint };
             const handler = loadDeployedHandler<KinesisHandler>(zip.bytes, config.Handler, join(PROJECT_ROOT, '.build', 'apply', config.FunctionName), env);
             const source = await kinesisSourceFromMapping({ mapping, config, handler, kinesis, sqs: { client: sqs, endpoint: moto.endpoint }, region: REGION, overrides: { idlePollMs: 100 } });
             // And the log groups whose subscription filters terraform pointed at the mapping's stream (pre-created or the stack's own)
-            const groups = await groupsSubscribedTo(logs, mapping.EventSourceArn);
+            const groups = await groupsSubscribedTo(adminLogs, mapping.EventSourceArn);
             expect(groups, `log groups subscribed to ${mapping.EventSourceArn}`).to.have.length.greaterThan(0);
             // When events go into those groups (moto delivers them to the stream), plus one poison record
-            const tokens = await putEvents(logs, groups, 20, m);
+            const tokens = await putEvents(adminLogs, groups, 20, m);
             await putPoisonRecord(kinesis, mapping.EventSourceArn);
-            source.start();
-            await source.waitUntilDrained({ quietMs: 3_000, timeoutMs: 300_000 });
-            await source.stop();
+            const authorizationOff = authorizationOffFor(config.Environment?.Variables);
+            if (authorizationOff) console.log(`      known gap (runtime) ${authorizationOff.id}: ${config.FunctionName} runs with moto's authorization off`);
+            else await setMotoAuthorization(moto.endpoint, true);
+            try {
+              source.start();
+              await source.waitUntilDrained({ quietMs: 3_000, timeoutMs: 300_000 });
+              await source.stop();
+            } finally {
+              await setMotoAuthorization(moto.endpoint, false);
+            }
             // Then each event is indexed exactly once in the local OpenSearch
             const counts = new Map<string, number>();
             for (const doc of await allIndexedSources(search.endpoint))
@@ -161,17 +181,20 @@ function describeStack(stack: SynthStack, cliConfig: string): void {
             // And the poison record is in the dead-letter bucket terraform created, with a reason
             const bucket = config.Environment?.Variables?.[DEAD_LETTER_ENV.deadLetterBucket];
             expect(bucket, `${config.FunctionName} has ${DEAD_LETTER_ENV.deadLetterBucket}`).to.be.a('string');
-            const lines = await deadLetterLines(s3, bucket!);
+            const lines = await deadLetterLines(adminS3, bucket!);
             expect(lines, `dead letters: ${lines.map((l) => `${l.entry.kind}: ${String(l.entry.reason).slice(0, 120)}`).join('; ')}`).to.have.length(1);
             expect(lines[0].entry.reason).to.be.a('string').and.not.equal('');
             // And nothing was discarded to the on-failure destination
             expect(source.onFailureRecords).to.deep.equal([]);
-            console.log(`      ${config.FunctionName}: ${tokens.length} events from ${groups.length} log groups indexed, 1 poison record dead-lettered (${lines[0].entry.kind}: ${String(lines[0].entry.reason).slice(0, 80)})`);
+            console.log(`      ${config.FunctionName} (as ${roleName}${authorizationOff ? ', authorization off' : ', authorized by moto'}): ${tokens.length} events from ${groups.length} log groups indexed, 1 poison record dead-lettered (${lines[0].entry.kind}: ${String(lines[0].entry.reason).slice(0, 80)})`);
           }
         } finally {
+          await setMotoAuthorization(moto.endpoint, false);
           functionLogs.restore();
           kinesis.destroy();
           sqs.destroy();
+          adminS3.destroy();
+          adminLogs.destroy();
         }
       });
 

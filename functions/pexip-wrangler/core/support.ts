@@ -55,7 +55,7 @@ export function parseSupport(line: string, h: SyslogHeader): KindParse | undefin
     [FIELDS.name]: name ?? null,
     [FIELDS.logMessage]: logMessage,
   };
-  if (detail !== undefined) applyDetail(cls, detail, logMessage, record);
+  if (detail !== undefined) applyDetail(cls, detail, logMessage, record, () => names.claim(DETAIL_LINES, DETAIL_LINES.toLowerCase()));
   if (logMessage[LOG_MESSAGE_FIELDS.detail] === undefined) delete logMessage[LOG_MESSAGE_FIELDS.detail];
   // The node's own clock (UTC) wins: syslog_time is when the syslog server received it.
   const time = (originatingDate !== undefined && parseOriginating(originatingDate, originatingTime!)) || parseRfc3339(h.syslogTime);
@@ -72,6 +72,8 @@ export function parseSupport(line: string, h: SyslogHeader): KindParse | undefin
  * name differs from it only in case is a repeat of that key, like an exact repeat: its value goes to
  * `<first spelling>_2`, `_3`, … (every value kept; `raw` keeps the line as written).
  */
+const DETAIL_LINES = `${LOG_MESSAGE_FIELDS.detail}_lines`;
+
 class LogMessageNames {
   /** Folded name → the spelling the record uses. */
   private readonly used = new Map<string, string>();

@@ -193,6 +193,18 @@ describe('pexip wrangler: support and administrator lines', () => {
     expect(new Set(folded).size).to.equal(folded.length);
   });
 
+  it('puts the lines of a REST Detail that is no dict beside a pair already named Detail_lines in another casing', () => {
+    // Given a support.rest line with an unparsable dict Detail and a DETAIL_LINES pair
+    const line =
+      '2019-05-11T08:31:02.000+00:00 pxpconf01 2019-05-11 08:31:02,000 Level="ERROR" Name="support.rest" Message="REST request failed" ' +
+      'DETAIL_LINES="mine" Detail="{\'status\': <object at 0x7f>}"';
+    // When wrangled
+    const w = wrangleLine(line, { kind: 'support' });
+    // Then both are kept, under names that differ by more than case
+    expect(w.record.log_message).to.deep.equal({ Message: 'REST request failed', DETAIL_LINES: 'mine', DETAIL_LINES_2: ["{'status': <object at 0x7f>}"] });
+    expect(w.record.detail_error).to.be.a('string');
+  });
+
   it('no fixture record has names that differ only in case, at any depth', () => {
     // Given every fixture line wrangled with its file's kind
     const clashes: string[] = [];

@@ -319,7 +319,7 @@ export async function openRun(services: Services, opts: RunOptions): Promise<Pip
 }
 
 /** Polls until the stream holds `expected` events; fails naming how many are there (a loaded machine slows this, never fails it). */
-async function waitForStreamEvents(read: () => Promise<StreamContents>, expected: number, timeoutMs: number): Promise<void> {
+export async function waitForStreamEvents(read: () => Promise<StreamContents>, expected: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let held = 0;
   for (let wait = 100; ; wait = Math.min(wait * 2, 2_000)) {
@@ -331,7 +331,7 @@ async function waitForStreamEvents(read: () => Promise<StreamContents>, expected
   throw new Error(`the stream holds ${held} of the ${expected} events PutLogEvents accepted after ${timeoutMs} ms: lost between CloudWatch Logs (moto) and Kinesis, before the shipper`);
 }
 
-async function readWholeStream(kinesis: KinesisClient, streamName: string): Promise<StreamContents> {
+export async function readWholeStream(kinesis: KinesisClient, streamName: string): Promise<StreamContents> {
   const out: StreamContents = { events: [], undecodable: [], controlMessages: 0, records: 0 };
   const shards = await kinesis.send(new ListShardsCommand({ StreamName: streamName }));
   for (const shard of shards.Shards ?? []) {

@@ -46,8 +46,12 @@ function asObject(text: string): { value?: JsonRecord; error?: string } {
   return { value: shapeLiteral(v) as JsonRecord };
 }
 
-/** Sets the Detail fields on `logMessage` / `record` from the Detail text. */
-export function applyDetail(cls: string, text: string, logMessage: JsonRecord, record: JsonRecord): void {
+/**
+ * Sets the Detail fields on `logMessage` / `record` from the Detail text. `linesField` names the
+ * field a REST Detail's lines go to when it is no dict (`Detail_lines`, unless a pair took that name
+ * in some casing: the caller keeps `log_message` names unique ignoring case).
+ */
+export function applyDetail(cls: string, text: string, logMessage: JsonRecord, record: JsonRecord, linesField: () => string = () => `${LOG_MESSAGE_FIELDS.detail}_lines`): void {
   const trimmed = text.trim();
   if (isRestClass(cls) && trimmed.startsWith('{')) {
     const { value, error } = asObject(trimmed);
@@ -56,13 +60,13 @@ export function applyDetail(cls: string, text: string, logMessage: JsonRecord, r
       return;
     }
     // The struct column cannot take lines: they go beside it, with the reason.
-    logMessage[`${LOG_MESSAGE_FIELDS.detail}_lines`] = splitLines(text);
+    logMessage[linesField()] = splitLines(text);
     record[FIELDS.detailError] = `Detail is not a Python or JSON dict: ${error}`;
     return;
   }
   const lines = splitLines(text);
   if (isRestClass(cls)) {
-    logMessage[`${LOG_MESSAGE_FIELDS.detail}_lines`] = lines;
+    logMessage[linesField()] = lines;
     return;
   }
   logMessage[LOG_MESSAGE_FIELDS.detail] = lines;

@@ -65,6 +65,8 @@ export type ValueType = 'integer' | 'boolean' | 'string';
 
 export interface SupportKey {
   field: string;
+  /** `field` lower-cased: the name Athena's JSON SerDe and the Glue columns see. */
+  folded: string;
   type: ValueType;
 }
 
@@ -76,7 +78,8 @@ export function supportKey(key: string): SupportKey {
   let k = supportKeys.get(key);
   if (k === undefined) {
     const rule = ruleKey(key);
-    k = { field: fieldName(key), type: SUPPORT_INTEGERS.has(rule) ? 'integer' : SUPPORT_BOOLEANS.has(rule) ? 'boolean' : 'string' };
+    const field = fieldName(key);
+    k = { field, folded: field.toLowerCase(), type: SUPPORT_INTEGERS.has(rule) ? 'integer' : SUPPORT_BOOLEANS.has(rule) ? 'boolean' : 'string' };
     if (supportKeys.size < MAX_CACHED_KEYS) supportKeys.set(key, k);
   }
   return k;

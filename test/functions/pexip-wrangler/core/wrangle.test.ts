@@ -171,8 +171,58 @@ describe('pexip wrangler: support and administrator lines', () => {
     expect(w.record.detail_object).to.deep.equal({ participants: 1, locked: false });
   });
 
-  it('keeps values that do not fit their type as strings, and a repeated key in any casing', () => {
-    expect(support(18).record.log_message).to.deep.equal({ Message: 'License check', Licenses: 'two', LICENSES: 3, Registered: 'maybe' });
+  it('keeps values that do not fit their type as strings, and a key repeated in another casing as a repeat of the first spelling', () => {
+    // Given a line carrying Licenses="two" then LICENSES="3" (one Glue column: licenses)
+    const lm = support(18).record.log_message as Record<string, unknown>;
+    // Then the first spelling names the field, the second value is its repeat (typed by the same rule), nothing differs only in case
+    expect(lm).to.deep.equal({ Message: 'License check', Licenses: 'two', Licenses_2: 3, Registered: 'maybe' });
+  });
+
+  it('never gives one log_message two names that differ only in case (Athena folds case and would null the row)', () => {
+    // Given pairs repeated in three casings, a literal Port_2 in another casing before the repeat, and a DETAIL beside Detail
+    const line =
+      '2019-05-11T08:41:00.000+00:00 pxpconf01 2019-05-11 08:41:00,000 Level="INFO" Name="support.dns" Message="m" ' +
+      'Remote-Port="1" Remote-port="2" REMOTE-PORT="x" PORT_2="a" Port="53" PORT="54" Detail="d" DETAIL="e"';
+    // When wrangled
+    const lm = wrangleLine(line, { kind: 'support' }).record.log_message as Record<string, unknown>;
+    // Then every value is kept under the first spelling's repeats, and no two names fold to one
+    expect(lm).to.deep.equal({
+      Message: 'm', Remote_Port: 1, Remote_Port_2: 2, Remote_Port_3: 'x', PORT_2: 'a', Port: 53, Port_2_: 54, Detail: ['d'], Detail_2: 'e',
+    });
+    const folded = Object.keys(lm).map((k) => k.toLowerCase());
+    expect(new Set(folded).size).to.equal(folded.length);
+  });
+
+  it('puts the lines of a REST Detail that is no dict beside a pair already named Detail_lines in another casing', () => {
+    // Given a support.rest line with an unparsable dict Detail and a DETAIL_LINES pair
+    const line =
+      '2019-05-11T08:31:02.000+00:00 pxpconf01 2019-05-11 08:31:02,000 Level="ERROR" Name="support.rest" Message="REST request failed" ' +
+      'DETAIL_LINES="mine" Detail="{\'status\': <object at 0x7f>}"';
+    // When wrangled
+    const w = wrangleLine(line, { kind: 'support' });
+    // Then both are kept, under names that differ by more than case
+    expect(w.record.log_message).to.deep.equal({ Message: 'REST request failed', DETAIL_LINES: 'mine', DETAIL_LINES_2: ["{'status': <object at 0x7f>}"] });
+    expect(w.record.detail_error).to.be.a('string');
+  });
+
+  it('no fixture record has names that differ only in case, at any depth', () => {
+    // Given every fixture line wrangled with its file's kind
+    const clashes: string[] = [];
+    const walk = (v: unknown, path: string): void => {
+      if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
+      else if (v && typeof v === 'object') {
+        const seen = new Map<string, string>();
+        for (const [k, x] of Object.entries(v)) {
+          if (seen.has(k.toLowerCase())) clashes.push(`${path}: ${seen.get(k.toLowerCase())} / ${k}`);
+          seen.set(k.toLowerCase(), k);
+          walk(x, `${path}.${k}`);
+        }
+      }
+    };
+    for (const file of ['support', 'audit', 'web', 'garbage'] as const)
+      fixtureLines(`${file}.log`).forEach((l, i) => walk(wrangleLine(l, file === 'garbage' ? {} : { kind: file }).record, `${file}.log:${i + 1}`));
+    // Then there are none
+    expect(clashes).to.deep.equal([]);
   });
 
   it('unescapes \\" in Message and Detail', () => {

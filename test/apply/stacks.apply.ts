@@ -148,7 +148,9 @@ function describeStack(stack: SynthStack, cliConfig: string): void {
             const zip = zipDeployedAs(config, zips);
             // And the function running with its own role's credentials (its S3 and Logs calls authorized by moto against the role's policies)
             const roleName = config.Role.slice(config.Role.lastIndexOf('/') + 1);
-            for (const change of await widenForMotoAuthorization(iam, roleName, KNOWN_GAPS)) console.log(`      known gap (runtime): ${change}`);
+            const authorizationOff = authorizationOffFor(config.Environment?.Variables);
+            if (authorizationOff) console.log(`      known gap (runtime) ${authorizationOff.id}: ${config.FunctionName} runs with moto's authorization off`);
+            else for (const change of await widenForMotoAuthorization(iam, roleName, KNOWN_GAPS)) console.log(`      known gap (runtime): ${change}`);
             const role = await iam.assumeRole(config.Role, config.FunctionName);
             proxyCredentials[role.accessKeyId] = role.secretAccessKey;
             const env = { ...config.Environment?.Variables, ...lambdaRuntimeEnv(config, REGION, role), AWS_ENDPOINT_URL: moto.endpoint };
@@ -160,9 +162,7 @@ function describeStack(stack: SynthStack, cliConfig: string): void {
             // When events go into those groups (moto delivers them to the stream), plus one poison record
             const tokens = await putEvents(adminLogs, groups, 20, m);
             await putPoisonRecord(kinesis, mapping.EventSourceArn);
-            const authorizationOff = authorizationOffFor(config.Environment?.Variables);
-            if (authorizationOff) console.log(`      known gap (runtime) ${authorizationOff.id}: ${config.FunctionName} runs with moto's authorization off`);
-            else await setMotoAuthorization(moto.endpoint, true);
+            if (!authorizationOff) await setMotoAuthorization(moto.endpoint, true);
             try {
               source.start();
               await source.waitUntilDrained({ quietMs: 3_000, timeoutMs: 300_000 });

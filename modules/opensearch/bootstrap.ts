@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformOutput } from 'cdktf';
+import { Fn, TerraformOutput, Token } from 'cdktf';
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { BOOTSTRAP_ENV, validateDesiredState, type DesiredState } from '../../functions/opensearch-bootstrap/contract';
 import { canonicalJson, contentHash } from '../../functions/opensearch-bootstrap/core/state';
@@ -9,10 +9,17 @@ import { useStableLogicalIds } from '../common/logical-ids';
 import { openSearchWriteStatements, validateOpenSearchTarget, type OpenSearchTarget } from '../common/opensearch-target';
 import { REPLAY_DEFAULTS, REPLAY_ENV } from '../../functions/dead-letter-replay/contract';
 import { failFor } from '../common/validation';
+import type { OpenSearchDomain } from './domain';
 
 export interface OpenSearchBootstrapProps {
-  /** The domain or collection to prepare (e.g. `OpenSearchDomain.target`). */
-  readonly opensearch: OpenSearchTarget;
+  /** The domain or collection to prepare (e.g. `OpenSearchCollection.target`, or an existing domain's endpoint and ARN). Give this or `domain`. */
+  readonly opensearch?: OpenSearchTarget;
+  /**
+   * A domain made here, prepared with nothing to do by hand: the function's role becomes its fine-grained
+   * access control master user (`useMasterRole`), and it and `desiredState.shipperRoleArns` are allowed
+   * by the domain's resource policy (`allowRoles`). Give this or `opensearch`.
+   */
+  readonly domain?: OpenSearchDomain;
   /** What the cluster should hold: templates, retention, shipper access, dashboards, the 5xx alert. */
   readonly desiredState: DesiredState;
   /** Function settings (name, VPC for a VPC domain, log retention...). */
@@ -56,10 +63,13 @@ export class OpenSearchBootstrap extends Construct {
     super(scope, id);
     useStableLogicalIds(this);
     const fail = failFor('OpenSearchBootstrap');
-    validateOpenSearchTarget(p.opensearch, fail);
-    const problems = validateDesiredState(p.desiredState);
+    if ((p.opensearch === undefined) === (p.domain === undefined)) fail('give opensearch or domain, not both or neither');
+    const target = p.domain?.target ?? p.opensearch!;
+    validateOpenSearchTarget(target, fail);
+    // Role ARNs made in the same stack are tokens here: the function checks them when invoked.
+    const problems = validateDesiredState(p.desiredState, (v) => Token.isUnresolved(v));
     if (problems.length) fail(`desiredState: ${problems.join('; ')}`);
-    const service = p.opensearch.service ?? 'es';
+    const service = target.service ?? 'es';
     const o = p.function ?? {};
     this.fn = new BundledFunction(this, 'function', {
       functionName: o.functionName,
@@ -74,18 +84,31 @@ export class OpenSearchBootstrap extends Construct {
       applicationLogLevel: o.logLevel,
       vpc: o.vpc,
       tracing: o.tracing,
-      environment: { [BOOTSTRAP_ENV.endpoint]: p.opensearch.endpoint, [BOOTSTRAP_ENV.service]: service },
-      policyStatements: bootstrapStatements(p.opensearch),
+      environment: { [BOOTSTRAP_ENV.endpoint]: target.endpoint, [BOOTSTRAP_ENV.service]: service },
+      policyStatements: bootstrapStatements(target),
       tags: p.tags,
     });
     this.roleArn = this.fn.role.arn;
+    if (p.domain) {
+      // Trade-off (README): the master user is a role only this function assumes; people get in through adminRoleArns.
+      p.domain.useMasterRole(this.roleArn);
+      p.domain.allowRoles([...(p.desiredState.shipperRoleArns ?? []), ...(p.desiredState.adminRoleArns ?? [])]);
+    }
+    let input = canonicalJson(p.desiredState);
+    let hash = contentHash(p.desiredState);
+    if (Token.isUnresolved(input)) {
+      // The state holds references (role ARNs made in this stack): encoded (keys sorted, as canonicalJson)
+      // and hashed by Terraform once they are known.
+      input = Fn.jsonencode(JSON.parse(input));
+      hash = Fn.sha256(input);
+    }
     this.invocation = new LambdaInvocation(this, 'invocation', {
       functionName: this.fn.function.functionName,
-      input: canonicalJson(p.desiredState),
-      triggers: { desired_state: contentHash(p.desiredState) },
+      input,
+      triggers: { desired_state: hash },
       dependsOn: [this.fn.rolePolicy],
     });
-    if (p.replay) this.replayFn = replayFunction(this, p.opensearch, p.replay, p.logKmsKeyArn, p.tags);
+    if (p.replay) this.replayFn = replayFunction(this, target, p.replay, p.logKmsKeyArn, p.tags);
     new TerraformOutput(this, 'report', { value: this.invocation.result, description: 'The bootstrap report: per item created, updated, unchanged or skipped' });
   }
 }

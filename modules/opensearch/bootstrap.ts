@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
-import { Fn, TerraformOutput, Token } from 'cdktf';
+import { Fn, Lazy, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { BOOTSTRAP_ENV, validateDesiredState, type DesiredState } from '../../functions/opensearch-bootstrap/contract';
 import { canonicalJson, contentHash } from '../../functions/opensearch-bootstrap/core/state';
 import { BundledFunction, type FunctionOptions } from '../common/bundled-function';
+import { createEncryptionKey } from '../common/encryption-key';
+import { deployEnvironment } from '../common/environment';
 import type { PolicyStatement } from '../common/iam';
 import { useStableLogicalIds } from '../common/logical-ids';
 import { openSearchWriteStatements, validateOpenSearchTarget, type OpenSearchTarget } from '../common/opensearch-target';
@@ -24,7 +26,7 @@ export interface OpenSearchBootstrapProps {
   readonly desiredState: DesiredState;
   /** Function settings (name, VPC for a VPC domain, log retention...). */
   readonly function?: FunctionOptions;
-  /** KMS key of the function's log group. @default CloudWatch Logs' own encryption */
+  /** KMS key of the functions' log groups (its policy must let CloudWatch Logs use it for them). @default a key created here (rotation on), for these log groups only */
   readonly logKmsKeyArn?: string;
   /** Also deploy the dead-letter replay (`functions/dead-letter-replay`, the function form of `npm run replay`). @default not deployed */
   readonly replay?: ReplayFunctionOptions;
@@ -71,6 +73,18 @@ export class OpenSearchBootstrap extends Construct {
     if (problems.length) fail(`desiredState: ${problems.join('; ')}`);
     const service = target.service ?? 'es';
     const o = p.function ?? {};
+    // The functions' log groups are named after the functions, made below: the key policy names them at synth.
+    const logGroupNames: string[] = [];
+    let logKmsKeyArn = p.logKmsKeyArn;
+    if (!logKmsKeyArn) {
+      const env = deployEnvironment(this);
+      const arns = Lazy.listValue({ produce: () => logGroupNames.map((n) => `arn:${env.partition}:logs:${env.region}:${env.accountId}:log-group:${n}`) });
+      // Named below the stack, as the functions are: moving the construct between stacks renames nothing.
+      const scopes = this.node.scopes;
+      const below = scopes.slice(scopes.indexOf(TerraformStack.of(this)) + 1).map((c) => c.node.id).join('-').replace(/[^A-Za-z0-9/_-]/g, '-');
+      const name = `${o.functionName ?? below}-logs`;
+      logKmsKeyArn = createEncryptionKey(this, 'key', { name, description: `Log groups of the OpenSearch bootstrap ${below}`, env, logGroupArns: arns, tags: p.tags }).arn;
+    }
     this.fn = new BundledFunction(this, 'function', {
       functionName: o.functionName,
       functionDir: 'opensearch-bootstrap',
@@ -80,7 +94,7 @@ export class OpenSearchBootstrap extends Construct {
       memorySize: o.memorySize ?? 256,
       timeout: o.timeout ?? 300,
       logRetentionDays: o.logRetentionDays,
-      logKmsKeyArn: p.logKmsKeyArn,
+      logKmsKeyArn,
       applicationLogLevel: o.logLevel,
       vpc: o.vpc,
       tracing: o.tracing,
@@ -89,6 +103,7 @@ export class OpenSearchBootstrap extends Construct {
       tags: p.tags,
     });
     this.roleArn = this.fn.role.arn;
+    logGroupNames.push(this.fn.logGroupName);
     if (p.domain) {
       // Trade-off (README): the master user is a role only this function assumes; people get in through adminRoleArns.
       p.domain.useMasterRole(this.roleArn);
@@ -108,7 +123,10 @@ export class OpenSearchBootstrap extends Construct {
       triggers: { desired_state: hash },
       dependsOn: [this.fn.rolePolicy],
     });
-    if (p.replay) this.replayFn = replayFunction(this, target, p.replay, p.logKmsKeyArn, p.tags);
+    if (p.replay) {
+      this.replayFn = replayFunction(this, target, p.replay, logKmsKeyArn, p.tags);
+      logGroupNames.push(this.replayFn.logGroupName);
+    }
     new TerraformOutput(this, 'report', { value: this.invocation.result, description: 'The bootstrap report: per item created, updated, unchanged or skipped' });
   }
 }

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { gzipSync } from 'node:zlib';
 import { account, summaryLine, type Accounting } from './accounting';
 import { TEST_AWS_ENV } from '../support/moto';
-import { openRun, startServices, type IndexTemplateMode, type PipelineRun, type RunOptions, type Services } from './pipeline';
+import { openRun, runBootstrap, runDesiredState, startServices, type IndexTemplateMode, type PipelineRun, type RunOptions, type Services } from './pipeline';
 import { fieldType, listIndices } from './search';
 import { generateWorkload, lastMidnightUtc, tokenOf, type PutBatch } from './workload';
 
@@ -164,6 +164,20 @@ describe('e2e: CloudWatch Logs → Kinesis → shipper → OpenSearch', function
       expect(await fieldType(services.search.endpoint, index, 'fields'), index).to.equal('flat_object');
       expect(await fieldType(services.search.endpoint, index, '@log_group'), index).to.equal('keyword');
     }
+  });
+
+  it('the deployed bootstrap converges: run again with the same state it changes nothing and says so', async () => {
+    // Given the bootstrap's zip run as apply runs it (signed, through the proxy) for a fresh prefix
+    services.proxy.resetStats();
+    const first = await runBootstrap(services, runDesiredState('e2e-converge'));
+    // When it runs a second time with the same desired state
+    const second = await runBootstrap(services, runDesiredState('e2e-converge'));
+    // Then the first wrote the template, the second wrote nothing and its summary says so
+    expect(first.changed).to.equal(1);
+    expect(second.items.find((i) => i.kind === 'index-template')).to.deep.equal({ kind: 'index-template', name: 'cwl', result: 'unchanged' });
+    expect(second.changed).to.equal(0);
+    expect(second.summary).to.match(/^no changes/);
+    expect(services.proxy.stats.unsignedRejected).to.equal(0);
   });
 
   it('loses and duplicates nothing when OpenSearch is stopped mid-run and restarted', async () => {

@@ -1,7 +1,18 @@
 /**
- * The example app: one stack with a LogPipeline, an ElbProcessor and a PexipIngest, synthesizable as-is with no AWS credentials
- * and no network (`npm run synth`). Every value a real deployment must change is a Terraform
- * variable with a placeholder default; set them with `TF_VAR_...` or `cdktf deploy --var`.
+ * The example app, synthesizable as-is with no AWS credentials and no network (`npm run synth`). Two
+ * stacks; deploy one of them (`cdktf deploy <stack>`):
+ *
+ * - `logs-to-opensearch-example` (EXAMPLE_STACK): everything, nothing to click. An OpenSearch domain with
+ *   secure defaults, and the opensearch-bootstrap function invoked during apply, whose role is the domain's
+ *   fine-grained access control master user: it installs the index templates, the retention policies,
+ *   the shippers' role and its mapping to the three functions' roles, the Dashboards objects and the
+ *   ELB 5xx monitor (to an SNS topic made here). The LogPipeline, ElbProcessor and PexipIngest write to it.
+ * - `logs-to-opensearch-example-existing-domain` (EXAMPLE_EXISTING_STACK): bring your own endpoint. The same
+ *   pipelines write to the domain named by the `opensearch_endpoint` / `opensearch_domain_arn` variables;
+ *   you prepare that domain yourself (or add an OpenSearchBootstrap with `opensearch`, see modules/opensearch).
+ *
+ * Every value a real deployment must change is a Terraform variable with a placeholder default (set them
+ * with `TF_VAR_...` or `cdktf deploy --var`) or a line marked "Edit".
  */
 import { App, LocalBackend, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
@@ -10,20 +21,39 @@ import { LogPipeline } from './modules/log-pipeline';
 import { ElbProcessor } from './modules/elb-processor';
 import { PexipIngest } from './modules/pexip-ingest';
 import { GlueCatalog } from './modules/glue-catalog';
+import { OpenSearchAlertTopic, OpenSearchBootstrap, OpenSearchDomain } from './modules/opensearch';
+import type { OpenSearchTarget } from './modules/common/opensearch-target';
 import { ENDPOINT_RULE } from './functions/shared/contract';
+import { SHIPPER_DEFAULTS } from './functions/shipper/contract';
+import { ELB_DEFAULTS } from './functions/elb-processor/contract';
+import { PEXIP_DEFAULTS } from './functions/pexip-wrangler/contract';
 import { ruleValidation } from './modules/common/variable-validation';
 
 export const EXAMPLE_STACK = 'logs-to-opensearch-example';
+/** The same pipelines into a domain you already have. */
+export const EXAMPLE_EXISTING_STACK = 'logs-to-opensearch-example-existing-domain';
 /** Default region of the example stack (a Terraform variable: any region works, nothing is region-specific at synth). */
 export const EXAMPLE_REGION = 'eu-west-1';
+
+export interface ExampleStackProps {
+  /**
+   * `create`: an OpenSearch domain made and prepared here (OpenSearchDomain + OpenSearchBootstrap).
+   * `existing`: your domain's endpoint and ARN as Terraform variables; nothing is installed on it.
+   * @default 'create'
+   */
+  readonly opensearch?: 'create' | 'existing';
+}
 
 export class ExampleStack extends TerraformStack {
   readonly pipeline: LogPipeline;
   readonly elb: ElbProcessor;
   readonly pexip: PexipIngest;
   readonly catalog: GlueCatalog;
+  /** The domain and its bootstrap (`opensearch: 'create'` only). */
+  readonly domain?: OpenSearchDomain;
+  readonly bootstrap?: OpenSearchBootstrap;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: ExampleStackProps = {}) {
     super(scope, id);
 
     const region = new TerraformVariable(this, 'region', {
@@ -37,19 +67,6 @@ export class ExampleStack extends TerraformStack {
       description:
         'Skip the provider credential, account-id and metadata-API checks. Default true so the example synthesizes and validates without credentials; set false (TF_VAR_skip_aws_validation=false) to plan or deploy.',
     });
-    const endpoint = new TerraformVariable(this, 'opensearch_endpoint', {
-      type: 'string',
-      default: 'https://search-example.eu-west-1.es.amazonaws.com',
-      description: 'PLACEHOLDER: HTTPS endpoint of your OpenSearch domain (Domain endpoint in the console).',
-    });
-    // The construct cannot check a variable at synth: the same rule runs at plan time instead.
-    endpoint.addValidation(ruleValidation(endpoint, ENDPOINT_RULE, 'opensearch_endpoint'));
-    const domainArn = new TerraformVariable(this, 'opensearch_domain_arn', {
-      type: 'string',
-      default: 'arn:aws:es:eu-west-1:123456789012:domain/example',
-      description: 'PLACEHOLDER: ARN of your OpenSearch domain; the functions may only POST to <arn>/_bulk.',
-    });
-
     // cdktf's implicit local backend writes the absolute checkout path into the stack JSON; this
     // relative path (from cdktf.out/stacks/<stack>/) keeps the same state file in the project root
     // and makes the synthesized bytes independent of where the project is checked out.
@@ -65,17 +82,28 @@ export class ExampleStack extends TerraformStack {
     });
     awsProviderAtLeastBindings(this, aws);
 
+    let target: OpenSearchTarget;
+    if ((props.opensearch ?? 'create') === 'create') {
+      // Secure defaults (modules/opensearch/README.md): KMS at rest, node-to-node TLS, HTTPS with TLS 1.2+,
+      // fine-grained access control, audit/error/slow logs. 2 x r7g.large.search over 2 zones: the cost of a real cluster.
+      this.domain = new OpenSearchDomain(this, 'search', { domainName: 'example-logs' });
+      target = this.domain.target;
+    } else {
+      target = existingDomainVariables(this);
+    }
+
     this.pipeline = new LogPipeline(this, 'logs', {
       name: 'example-logs',
       // Edit: the log groups to ship (or use `accountPolicy: {}` for every log group of the account).
       logGroupNames: ['/aws/lambda/example-app', '/ecs/example-service'],
       opensearch: {
-        endpoint: endpoint.stringValue,
-        domainArn: domainArn.stringValue,
-        indexPrefix: 'logs',
+        ...target,
+        // Every prefix starts with the cwl source's `cwl-`, so one template, one retention policy and one
+        // shipper role pattern (`cwl-*`) cover them all.
+        indexPrefix: SHIPPER_DEFAULTS.indexPrefix,
         indexRules: [
-          { logGroupPattern: '/aws/lambda/*', indexPrefix: 'lambda' },
-          { logGroupPattern: '/ecs/*', indexPrefix: 'ecs' },
+          { logGroupPattern: '/aws/lambda/*', indexPrefix: `${SHIPPER_DEFAULTS.indexPrefix}-lambda` },
+          { logGroupPattern: '/ecs/*', indexPrefix: `${SHIPPER_DEFAULTS.indexPrefix}-ecs` },
         ],
       },
     });
@@ -83,7 +111,7 @@ export class ExampleStack extends TerraformStack {
     // ---- ELB processor: load-balancer access logs from an S3 bucket into the same domain. ----
     this.elb = new ElbProcessor(this, 'elb', {
       name: 'example-elb',
-      opensearch: { endpoint: endpoint.stringValue, domainArn: domainArn.stringValue },
+      opensearch: target,
       // Edit: the prefix configured on your load balancers' access logs.
       logBucket: { logPrefix: 'alb' },
       // EventBridge leaves the bucket's single notification configuration free for other consumers.
@@ -94,7 +122,7 @@ export class ExampleStack extends TerraformStack {
     // ---- Pexip Infinity: syslog from the nodes into S3 (Athena), the _JSON groups and the same domain. ----
     this.pexip = new PexipIngest(this, 'pexip', {
       name: 'example-pexip',
-      opensearch: { endpoint: endpoint.stringValue, domainArn: domainArn.stringValue },
+      opensearch: target,
       // Edit: the host folders rsyslog writes for your Management and Conferencing Nodes.
       agent: { managementNodeHosts: ['pxpmgmt'], conferencingNodeHosts: ['pxpconf*'] },
     });
@@ -106,7 +134,44 @@ export class ExampleStack extends TerraformStack {
       elb: { bucketName: this.elb.bucketName, logPrefix: 'alb' },
       deadLetters: [{ name: 'elb', bucketName: this.elb.deadLetterBucketName }, { name: 'pexip', bucketName: this.pexip.deadLetterBucketName }],
     });
+
+    // ---- The domain's contents, installed during apply: templates, retention, the shippers' access, dashboards, the 5xx alert. ----
+    if (this.domain) {
+      const alerts = new OpenSearchAlertTopic(this, 'alerts', { name: 'example-opensearch-alerts', threshold: 10 });
+      this.bootstrap = new OpenSearchBootstrap(this, 'bootstrap', {
+        // Its role becomes the domain's master user; the shippers' roles are let in by the domain's resource policy.
+        domain: this.domain,
+        desiredState: {
+          sources: {
+            cwl: { indexPrefix: SHIPPER_DEFAULTS.indexPrefix, retentionDays: 30 },
+            elb: { indexPrefix: ELB_DEFAULTS.indexPrefix, retentionDays: 90 },
+            pexip: { indexPrefix: PEXIP_DEFAULTS.indexPrefix, retentionDays: 90 },
+          },
+          shipperRoleArns: [this.pipeline.shipper.role.arn, this.elb.processor.role.arn, this.pexip.wrangler.role.arn],
+          // Edit: the IAM roles of the people who use Dashboards and manage the domain (mapped to all_access).
+          adminRoleArns: [],
+          alert: alerts.alert,
+        },
+      });
+    }
   }
+}
+
+/** Bring your own domain: its endpoint and ARN as variables with placeholder defaults. */
+function existingDomainVariables(stack: TerraformStack): OpenSearchTarget {
+  const endpoint = new TerraformVariable(stack, 'opensearch_endpoint', {
+    type: 'string',
+    default: 'https://search-example.eu-west-1.es.amazonaws.com',
+    description: 'PLACEHOLDER: HTTPS endpoint of your OpenSearch domain (Domain endpoint in the console).',
+  });
+  // The construct cannot check a variable at synth: the same rule runs at plan time instead.
+  endpoint.addValidation(ruleValidation(endpoint, ENDPOINT_RULE, 'opensearch_endpoint'));
+  const domainArn = new TerraformVariable(stack, 'opensearch_domain_arn', {
+    type: 'string',
+    default: 'arn:aws:es:eu-west-1:123456789012:domain/example',
+    description: 'PLACEHOLDER: ARN of your OpenSearch domain; the functions may only POST to <arn>/_bulk.',
+  });
+  return { endpoint: endpoint.stringValue, domainArn: domainArn.stringValue };
 }
 
 /**
@@ -128,10 +193,11 @@ export function awsProviderAtLeastBindings(stack: TerraformStack, provider: AwsP
  * SYNTH_HCL_OUTPUT=true before calling (`npm run synth:hcl` does): in cdktf 0.21 the stack reads
  * that variable, and `new App({ hclOutput: true })` alone writes JSON into a .tf file.
  */
-export function buildApp(options: { outdir?: string } = {}): { app: App; stack: ExampleStack } {
+export function buildApp(options: { outdir?: string } = {}): { app: App; stack: ExampleStack; existing: ExampleStack } {
   const app = new App({ outdir: options.outdir });
   const stack = new ExampleStack(app, EXAMPLE_STACK);
-  return { app, stack };
+  const existing = new ExampleStack(app, EXAMPLE_EXISTING_STACK, { opensearch: 'existing' });
+  return { app, stack, existing };
 }
 
 if (require.main === module) {

@@ -3,11 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXAMPLE_STACK, buildApp } from '../main';
+import { EXAMPLE_EXISTING_STACK, EXAMPLE_STACK, buildApp } from '../main';
 import { PROJECT_ROOT } from './support/shared';
 
-/** Synthesizes the example app into a fresh temporary folder; returns the stack folder. */
-function synthExample(options: { hcl?: boolean } = {}): { dir: string; stackDir: string } {
+/** Synthesizes the example app into a fresh temporary folder; returns the folders of its two stacks. */
+function synthExample(options: { hcl?: boolean } = {}): { dir: string; stackDir: string; existingDir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'lto-synth-'));
   // cdktf 0.21 reads SYNTH_HCL_OUTPUT when a stack is constructed (what `npm run synth:hcl` sets).
   const previous = process.env.SYNTH_HCL_OUTPUT;
@@ -18,7 +18,16 @@ function synthExample(options: { hcl?: boolean } = {}): { dir: string; stackDir:
     if (previous === undefined) delete process.env.SYNTH_HCL_OUTPUT;
     else process.env.SYNTH_HCL_OUTPUT = previous;
   }
-  return { dir, stackDir: join(dir, 'stacks', EXAMPLE_STACK) };
+  return { dir, stackDir: join(dir, 'stacks', EXAMPLE_STACK), existingDir: join(dir, 'stacks', EXAMPLE_EXISTING_STACK) };
+}
+
+const readTf = (stackDir: string) => JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
+
+/** Resource types and the IAM actions of every policy document of a synthesized stack. */
+function typesAndActions(tf: { resource: Record<string, unknown>; data: { aws_iam_policy_document: Record<string, { statement: { actions?: string[] }[] }> } }) {
+  const actions = new Set<string>();
+  for (const doc of Object.values(tf.data.aws_iam_policy_document)) for (const st of doc.statement) for (const a of st.actions ?? []) actions.add(a);
+  return { types: Object.keys(tf.resource), actions };
 }
 
 function terraformBinary(): string | undefined {
@@ -30,7 +39,7 @@ function terraformBinary(): string | undefined {
  * What the example stack deployed before the "one pattern" refactor (resource types and IAM actions,
  * captured from its synth): the refactor may add resources and narrow grants, never drop a behaviour.
  */
-const BASELINE = JSON.parse(readFileSync(join(__dirname, 'main.baseline.json'), 'utf8')) as { types: string[]; actions: string[] };
+const BASELINE = JSON.parse(readFileSync(join(__dirname, 'main.baseline.json'), 'utf8')) as { types: string[]; actions: string[]; createdDomain: { types: string[]; actions: string[] } };
 /** Actions removed on purpose, each with its reason. */
 const NARROWED: Record<string, string> = {
   'es:ESHttpPut': 'the functions only POST _bulk; PUT on <domain>/* also allowed index and mapping changes (least privilege)',
@@ -41,12 +50,12 @@ describe('example app (main.ts)', function () {
   const made: string[] = [];
   after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-  it('synthesizes the stack JSON with placeholder variables and a credential-free provider', () => {
+  it('synthesizes the bring-your-own-domain stack with placeholder variables and a credential-free provider', () => {
     // Given the example app, synthesized in-process (no credentials, no network)
-    const { dir, stackDir } = synthExample();
+    const { dir, existingDir: stackDir } = synthExample();
     made.push(dir);
     // Then the stack JSON exists with the pipeline in it
-    const tf = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
+    const tf = readTf(stackDir);
     expect(Object.keys(tf.resource.aws_kinesis_stream).sort()).to.deep.equal(['logs_stream', 'pexip_stream']);
     expect(Object.keys(tf.resource.aws_lambda_function).sort()).to.deep.equal(['elb_processor_function', 'logs_shipper_function', 'pexip_wrangler_function']);
     // And the region is an ordinary variable: nothing region-specific is decided at synth
@@ -74,8 +83,39 @@ describe('example app (main.ts)', function () {
     const zip = tf.resource.aws_lambda_function.logs_shipper_function.filename;
     expect(existsSync(join(stackDir, zip)), zip).to.equal(true);
     // And a local backend whose path does not depend on where the project is checked out
-    expect(tf.terraform.backend).to.deep.equal({ local: { path: `../../../terraform.${EXAMPLE_STACK}.tfstate` } });
+    expect(tf.terraform.backend).to.deep.equal({ local: { path: `../../../terraform.${EXAMPLE_EXISTING_STACK}.tfstate` } });
     expect(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')).to.not.include(process.cwd());
+    // And no domain is made or touched there
+    expect(tf.resource.aws_opensearch_domain).to.equal(undefined);
+    expect(tf.resource.aws_lambda_invocation).to.equal(undefined);
+  });
+
+  it('makes a domain whose FGAC master is the bootstrap role, prepares it during apply, and points the three pipelines at it', () => {
+    // Given the default example stack, synthesized
+    const { dir, stackDir } = synthExample();
+    made.push(dir);
+    const tf = readTf(stackDir);
+    // Then there is no endpoint variable to fill in: one domain, with the bootstrap function's role as master user
+    expect(tf.variable.opensearch_endpoint).to.equal(undefined);
+    const domain = tf.resource.aws_opensearch_domain.search_domain;
+    expect(domain.advanced_security_options.master_user_options).to.deep.equal({ master_user_arn: '${aws_iam_role.bootstrap_function_role.arn}' });
+    // And the resource policy lets in exactly the master and the three writers
+    expect(domain.access_policies).to.include(
+      '"AWS" = [aws_iam_role.bootstrap_function_role.arn, aws_iam_role.logs_shipper_role.arn, aws_iam_role.elb_processor_role.arn, aws_iam_role.pexip_wrangler_role.arn]',
+    );
+    // And every pipeline function writes to that domain's endpoint
+    for (const fn of ['logs_shipper_function', 'elb_processor_function', 'pexip_wrangler_function', 'bootstrap_function_function'])
+      expect(tf.resource.aws_lambda_function[fn].environment.variables.OPENSEARCH_ENDPOINT, fn).to.equal('https://${aws_opensearch_domain.search_domain.endpoint}');
+    // And the bootstrap is invoked with the three sources, the three functions' roles for the shipper mapping and the alert topic
+    const input = tf.resource.aws_lambda_invocation.bootstrap_invocation.input as string;
+    expect(input).to.include('"shipperRoleArns" = [aws_iam_role.logs_shipper_role.arn, aws_iam_role.elb_processor_role.arn, aws_iam_role.pexip_wrangler_role.arn]');
+    expect(input).to.include('"alert" = {"snsRoleArn" = aws_iam_role.alerts_role.arn, "snsTopicArn" = aws_sns_topic.alerts_topic.arn, "threshold" = 10}');
+    expect(input).to.include('"sources" = {"cwl" = {"indexPrefix" = "cwl", "retentionDays" = 30}, "elb" = {"indexPrefix" = "elb", "retentionDays" = 90}, "pexip" = {"indexPrefix" = "pexip", "retentionDays" = 90}}');
+    // And re-invoked exactly when that input changes
+    expect(tf.resource.aws_lambda_invocation.bootstrap_invocation.triggers.desired_state).to.equal(`\${sha256(${input.slice(2, -1)})}`);
+    // And the shipper's index rules stay under the cwl source's pattern, so its template, retention and role cover them
+    const rules = JSON.parse(tf.resource.aws_lambda_function.logs_shipper_function.environment.variables.INDEX_RULES) as { indexPrefix: string }[];
+    expect(rules.map((r) => r.indexPrefix).every((p) => p.startsWith('cwl-'))).to.equal(true);
   });
 
   it("asks for the AWS provider at least at the bindings' version, not cdktf's exact pin", () => {
@@ -127,6 +167,7 @@ describe('example app (main.ts)', function () {
     made.push(dir);
     const hcl = readFileSync(join(stackDir, 'cdk.tf'), 'utf8');
     expect(hcl).to.include('resource "aws_kinesis_stream" "logs_stream"');
+    expect(hcl).to.include('resource "aws_lambda_invocation" "bootstrap_invocation"');
     expect(hcl).to.include('data "aws_iam_policy_document" "logs_key_policy"');
     expect(hcl).to.match(/required_providers \{\s*aws = \{\s*version = ">= 6.25"/);
     // When terraform formats it (this parses every expression: garbled strings fail here)
@@ -154,17 +195,17 @@ describe('example app (main.ts)', function () {
   });
 
   it('keeps every resource type and IAM action of the baseline, except grants narrowed on purpose', () => {
-    // Given the example stack synthesized now
-    const { dir, stackDir } = synthExample();
+    // Given the bring-your-own-domain stack (the example stack of the baseline) synthesized now
+    const { dir, stackDir, existingDir } = synthExample();
     made.push(dir);
-    const tf = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
-    const types = Object.keys(tf.resource);
-    const actions = new Set<string>();
-    for (const doc of Object.values(tf.data.aws_iam_policy_document as Record<string, { statement: { actions?: string[] }[] }>)) {
-      for (const st of doc.statement) for (const a of st.actions ?? []) actions.add(a);
-    }
+    const existing = typesAndActions(readTf(existingDir));
     // Then nothing it deployed before is gone, and only the listed grants were dropped
-    expect(BASELINE.types.filter((t) => !types.includes(t)), 'resource types lost').to.deep.equal([]);
-    expect(BASELINE.actions.filter((a) => !actions.has(a)), 'IAM actions lost').to.deep.equal(Object.keys(NARROWED));
+    expect(BASELINE.types.filter((t) => !existing.types.includes(t)), 'resource types lost').to.deep.equal([]);
+    expect(BASELINE.actions.filter((a) => !existing.actions.has(a)), 'IAM actions lost').to.deep.equal(Object.keys(NARROWED));
+    // And the default stack holds all of that plus the domain, its bootstrap and the alert topic
+    const created = typesAndActions(readTf(stackDir));
+    expect([...BASELINE.types, ...BASELINE.createdDomain.types].filter((t) => !created.types.includes(t)), 'resource types lost').to.deep.equal([]);
+    const writers = BASELINE.actions.filter((a) => !(a in NARROWED));
+    expect([...writers, ...BASELINE.createdDomain.actions].filter((a) => !created.actions.has(a)), 'IAM actions lost').to.deep.equal([]);
   });
 });

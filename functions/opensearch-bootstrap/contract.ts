@@ -46,6 +46,11 @@ export interface DesiredState {
   readonly messageIgnoreAbove?: number;
   /** Lambda role ARNs mapped to the shipper role (fine-grained access control). @default [] */
   readonly shipperRoleArns?: readonly string[];
+  /**
+   * IAM role ARNs added to the `all_access` role mapping (merged, never replacing what is mapped):
+   * operators, when the bootstrap's own role is the domain's master user. @default []
+   */
+  readonly adminRoleArns?: readonly string[];
   /** Import the Dashboards saved objects. @default true */
   readonly dashboards?: boolean;
   /** The ELB 5xx monitor; none when absent. */
@@ -59,6 +64,8 @@ export const BOOTSTRAP_DEFAULTS = {
   requestTimeoutMs: 30_000,
   /** Security plugin role the shipper Lambda roles map to. */
   shipperRoleName: 'logs_to_opensearch_shipper',
+  /** The security plugin's built-in administrator role `adminRoleArns` are added to. */
+  adminRoleName: 'all_access',
   /** Alerting: monitor name and notification channel id. */
   monitorName: 'logs-to-opensearch ELB 5xx',
   channelId: 'logs-to-opensearch-sns',
@@ -89,9 +96,13 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const SNS_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
-/** Checks an event; returns every problem (empty when valid). */
-export function validateDesiredState(v: unknown): string[] {
+/**
+ * Checks an event; returns every problem (empty when valid). `deferred` strings are not checked
+ * (the construct passes cdktf tokens, known only at apply: the function checks them then).
+ */
+export function validateDesiredState(v: unknown, deferred: (value: string) => boolean = () => false): string[] {
   const p: string[] = [];
+  const arnOk = (pattern: RegExp, value: unknown) => (typeof value === 'string' && deferred(value)) || pattern.test(typeof value === 'string' ? value : '');
   if (v === null || typeof v !== 'object') return ['the event must be a desired-state object'];
   const s = v as DesiredState;
   if (!s.sources || typeof s.sources !== 'object') p.push('sources is required');
@@ -108,11 +119,12 @@ export function validateDesiredState(v: unknown): string[] {
   if (s.parsedField !== undefined && !FIELD_NAME.test(s.parsedField)) p.push('parsedField must be a plain field name');
   if (s.totalFieldsLimit !== undefined && (!Number.isInteger(s.totalFieldsLimit) || s.totalFieldsLimit < 100 || s.totalFieldsLimit > 10_000)) p.push('totalFieldsLimit must be an integer in 100..10000');
   if (s.messageIgnoreAbove !== undefined && (!Number.isInteger(s.messageIgnoreAbove) || s.messageIgnoreAbove < 1 || s.messageIgnoreAbove > 32_766)) p.push('messageIgnoreAbove must be an integer in 1..32766');
-  for (const arn of s.shipperRoleArns ?? []) if (!ROLE_ARN.test(arn)) p.push(`shipperRoleArns: not an IAM role ARN: "${arn}"`);
+  for (const key of ['shipperRoleArns', 'adminRoleArns'] as const)
+    for (const arn of s[key] ?? []) if (!arnOk(ROLE_ARN, arn)) p.push(`${key}: not an IAM role ARN: "${arn}"`);
   if (s.alert) {
     if (!Number.isInteger(s.alert.threshold) || s.alert.threshold < 0) p.push('alert.threshold must be a non-negative integer');
-    if (!SNS_ARN.test(s.alert.snsTopicArn ?? '')) p.push('alert.snsTopicArn must be an SNS topic ARN');
-    if (!ROLE_ARN.test(s.alert.snsRoleArn ?? '')) p.push('alert.snsRoleArn must be an IAM role ARN');
+    if (!arnOk(SNS_ARN, s.alert.snsTopicArn)) p.push('alert.snsTopicArn must be an SNS topic ARN');
+    if (!arnOk(ROLE_ARN, s.alert.snsRoleArn)) p.push('alert.snsRoleArn must be an IAM role ARN');
   }
   return p;
 }

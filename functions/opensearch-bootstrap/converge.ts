@@ -92,21 +92,32 @@ async function ism(client: RestClient, s: ResolvedState, items: ItemReport[], se
 
 async function security(client: RestClient, s: ResolvedState, items: ItemReport[], service: string, plugins: Set<string>): Promise<void> {
   const name = BOOTSTRAP_DEFAULTS.shipperRoleName;
-  if (s.shipperRoleArns.length === 0) return;
+  const admin = BOOTSTRAP_DEFAULTS.adminRoleName;
+  if (s.shipperRoleArns.length === 0 && s.adminRoleArns.length === 0) return;
   if (!plugins.has(PLUGINS.security)) {
     const reason = service === 'aoss' ? 'Serverless: access is the collection data access policy' : 'security plugin not installed (no fine-grained access control)';
-    items.push({ kind: 'role', name, result: 'skipped', reason }, { kind: 'role-mapping', name, result: 'skipped', reason });
+    if (s.shipperRoleArns.length) items.push({ kind: 'role', name, result: 'skipped', reason }, { kind: 'role-mapping', name, result: 'skipped', reason });
+    if (s.adminRoleArns.length) items.push({ kind: 'role-mapping', name: admin, result: 'skipped', reason });
     return;
   }
-  const role = buildShipperRole(s);
-  const currentRole = (await read(client, `role ${name}`, `/_plugins/_security/api/roles/${name}`)) as Record<string, unknown> | undefined;
-  if (currentRole && roleShape(currentRole[name]) === roleShape(role)) items.push({ kind: 'role', name, result: 'unchanged' });
-  else {
-    await expectOk(client, `role ${name}`, 'PUT', `/_plugins/_security/api/roles/${name}`, role);
-    items.push({ kind: 'role', name, result: currentRole ? 'updated' : 'created' });
+  if (s.shipperRoleArns.length) {
+    const role = buildShipperRole(s);
+    const currentRole = (await read(client, `role ${name}`, `/_plugins/_security/api/roles/${name}`)) as Record<string, unknown> | undefined;
+    if (currentRole && roleShape(currentRole[name]) === roleShape(role)) items.push({ kind: 'role', name, result: 'unchanged' });
+    else {
+      await expectOk(client, `role ${name}`, 'PUT', `/_plugins/_security/api/roles/${name}`, role);
+      items.push({ kind: 'role', name, result: currentRole ? 'updated' : 'created' });
+    }
+    await mapRole(client, name, s.shipperRoleArns, items);
   }
+  // all_access exists on every domain with FGAC: only ever merged into, never replaced.
+  if (s.adminRoleArns.length) await mapRole(client, admin, s.adminRoleArns, items);
+}
+
+/** Adds `arns` to the role's mapping (PUT when there is none, else a PATCH of the union), reporting the result. */
+async function mapRole(client: RestClient, name: string, arns: string[], items: ItemReport[]): Promise<void> {
   const currentMapping = (await read(client, `role mapping ${name}`, `/_plugins/_security/api/rolesmapping/${name}`)) as Record<string, { backend_roles?: string[] }> | undefined;
-  const change = roleMappingChange(name, currentMapping?.[name], s.shipperRoleArns);
+  const change = roleMappingChange(name, currentMapping?.[name], arns);
   if (!change) items.push({ kind: 'role-mapping', name, result: 'unchanged' });
   else if (change.method === 'PUT') {
     await expectOk(client, `role mapping ${name}`, 'PUT', `/_plugins/_security/api/rolesmapping/${name}`, change.body);

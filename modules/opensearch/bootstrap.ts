@@ -1,23 +1,32 @@
 import { Construct } from 'constructs';
-import { TerraformOutput } from 'cdktf';
+import { Fn, Lazy, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { BOOTSTRAP_ENV, validateDesiredState, type DesiredState } from '../../functions/opensearch-bootstrap/contract';
 import { canonicalJson, contentHash } from '../../functions/opensearch-bootstrap/core/state';
 import { BundledFunction, type FunctionOptions } from '../common/bundled-function';
+import { createEncryptionKey } from '../common/encryption-key';
+import { deployEnvironment } from '../common/environment';
 import type { PolicyStatement } from '../common/iam';
 import { useStableLogicalIds } from '../common/logical-ids';
 import { openSearchWriteStatements, validateOpenSearchTarget, type OpenSearchTarget } from '../common/opensearch-target';
 import { REPLAY_DEFAULTS, REPLAY_ENV } from '../../functions/dead-letter-replay/contract';
 import { failFor } from '../common/validation';
+import type { OpenSearchDomain } from './domain';
 
 export interface OpenSearchBootstrapProps {
-  /** The domain or collection to prepare (e.g. `OpenSearchDomain.target`). */
-  readonly opensearch: OpenSearchTarget;
+  /** The domain or collection to prepare (e.g. `OpenSearchCollection.target`, or an existing domain's endpoint and ARN). Give this or `domain`. */
+  readonly opensearch?: OpenSearchTarget;
+  /**
+   * A domain made here, prepared with nothing to do by hand: the function's role becomes its fine-grained
+   * access control master user (`useMasterRole`), and it and `desiredState.shipperRoleArns` are allowed
+   * by the domain's resource policy (`allowRoles`). Give this or `opensearch`.
+   */
+  readonly domain?: OpenSearchDomain;
   /** What the cluster should hold: templates, retention, shipper access, dashboards, the 5xx alert. */
   readonly desiredState: DesiredState;
   /** Function settings (name, VPC for a VPC domain, log retention...). */
   readonly function?: FunctionOptions;
-  /** KMS key of the function's log group. @default CloudWatch Logs' own encryption */
+  /** KMS key of the functions' log groups (its policy must let CloudWatch Logs use it for them). @default a key created here (rotation on), for these log groups only */
   readonly logKmsKeyArn?: string;
   /** Also deploy the dead-letter replay (`functions/dead-letter-replay`, the function form of `npm run replay`). @default not deployed */
   readonly replay?: ReplayFunctionOptions;
@@ -56,11 +65,26 @@ export class OpenSearchBootstrap extends Construct {
     super(scope, id);
     useStableLogicalIds(this);
     const fail = failFor('OpenSearchBootstrap');
-    validateOpenSearchTarget(p.opensearch, fail);
-    const problems = validateDesiredState(p.desiredState);
+    if ((p.opensearch === undefined) === (p.domain === undefined)) fail('give opensearch or domain, not both or neither');
+    const target = p.domain?.target ?? p.opensearch!;
+    validateOpenSearchTarget(target, fail);
+    // Role ARNs made in the same stack are tokens here: the function checks them when invoked.
+    const problems = validateDesiredState(p.desiredState, (v) => Token.isUnresolved(v));
     if (problems.length) fail(`desiredState: ${problems.join('; ')}`);
-    const service = p.opensearch.service ?? 'es';
+    const service = target.service ?? 'es';
     const o = p.function ?? {};
+    // The functions' log groups are named after the functions, made below: the key policy names them at synth.
+    const logGroupNames: string[] = [];
+    let logKmsKeyArn = p.logKmsKeyArn;
+    if (!logKmsKeyArn) {
+      const env = deployEnvironment(this);
+      const arns = Lazy.listValue({ produce: () => logGroupNames.map((n) => `arn:${env.partition}:logs:${env.region}:${env.accountId}:log-group:${n}`) });
+      // Named below the stack, as the functions are: moving the construct between stacks renames nothing.
+      const scopes = this.node.scopes;
+      const below = scopes.slice(scopes.indexOf(TerraformStack.of(this)) + 1).map((c) => c.node.id).join('-').replace(/[^A-Za-z0-9/_-]/g, '-');
+      const name = `${o.functionName ?? below}-logs`;
+      logKmsKeyArn = createEncryptionKey(this, 'key', { name, description: `Log groups of the OpenSearch bootstrap ${below}`, env, logGroupArns: arns, tags: p.tags }).arn;
+    }
     this.fn = new BundledFunction(this, 'function', {
       functionName: o.functionName,
       functionDir: 'opensearch-bootstrap',
@@ -70,22 +94,39 @@ export class OpenSearchBootstrap extends Construct {
       memorySize: o.memorySize ?? 256,
       timeout: o.timeout ?? 300,
       logRetentionDays: o.logRetentionDays,
-      logKmsKeyArn: p.logKmsKeyArn,
+      logKmsKeyArn,
       applicationLogLevel: o.logLevel,
       vpc: o.vpc,
       tracing: o.tracing,
-      environment: { [BOOTSTRAP_ENV.endpoint]: p.opensearch.endpoint, [BOOTSTRAP_ENV.service]: service },
-      policyStatements: bootstrapStatements(p.opensearch),
+      environment: { [BOOTSTRAP_ENV.endpoint]: target.endpoint, [BOOTSTRAP_ENV.service]: service },
+      policyStatements: bootstrapStatements(target),
       tags: p.tags,
     });
     this.roleArn = this.fn.role.arn;
+    logGroupNames.push(this.fn.logGroupName);
+    if (p.domain) {
+      // Trade-off (README): the master user is a role only this function assumes; people get in through adminRoleArns.
+      p.domain.useMasterRole(this.roleArn);
+      p.domain.allowRoles([...(p.desiredState.shipperRoleArns ?? []), ...(p.desiredState.adminRoleArns ?? [])]);
+    }
+    let input = canonicalJson(p.desiredState);
+    let hash = contentHash(p.desiredState);
+    if (Token.isUnresolved(input)) {
+      // The state holds references (role ARNs made in this stack): encoded (keys sorted, as canonicalJson)
+      // and hashed by Terraform once they are known.
+      input = Fn.jsonencode(JSON.parse(input));
+      hash = Fn.sha256(input);
+    }
     this.invocation = new LambdaInvocation(this, 'invocation', {
       functionName: this.fn.function.functionName,
-      input: canonicalJson(p.desiredState),
-      triggers: { desired_state: contentHash(p.desiredState) },
+      input,
+      triggers: { desired_state: hash },
       dependsOn: [this.fn.rolePolicy],
     });
-    if (p.replay) this.replayFn = replayFunction(this, p.opensearch, p.replay, p.logKmsKeyArn, p.tags);
+    if (p.replay) {
+      this.replayFn = replayFunction(this, target, p.replay, logKmsKeyArn, p.tags);
+      logGroupNames.push(this.replayFn.logGroupName);
+    }
     new TerraformOutput(this, 'report', { value: this.invocation.result, description: 'The bootstrap report: per item created, updated, unchanged or skipped' });
   }
 }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformOutput } from 'cdktf';
+import { Lazy, TerraformOutput } from 'cdktf';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchLogResourcePolicy } from '@cdktf/provider-aws/lib/cloudwatch-log-resource-policy';
 import { OpensearchDomain } from '@cdktf/provider-aws/lib/opensearch-domain';
@@ -14,8 +14,12 @@ import { LOG_RETENTION_DAYS } from '../common/bundled-function';
 export interface OpenSearchDomainProps {
   /** Domain name: 3..28 of a-z, 0-9, "-", starting with a letter. */
   readonly domainName: string;
-  /** IAM role that is the fine-grained access control master user (maps to `all_access`). */
-  readonly masterRoleArn: string;
+  /**
+   * IAM role that is the fine-grained access control master user (maps to `all_access`).
+   * @default none here: pass the domain to `OpenSearchBootstrap` as `domain`, whose function role then
+   * becomes the master (`useMasterRole`); synth fails when neither names one.
+   */
+  readonly masterRoleArn?: string;
   /** IAM roles the domain's resource policy lets call the HTTP API (shippers, bootstrap); FGAC narrows them. @default [] */
   readonly accessRoleArns?: string[];
   /** @default 'OpenSearch_2.19' */
@@ -55,7 +59,7 @@ export const DOMAIN_LOG_TYPES = { AUDIT_LOGS: 'audit', ES_APPLICATION_LOGS: 'err
 function validate(p: OpenSearchDomainProps): void {
   const fail = failFor('OpenSearchDomain');
   if (isLiteral(p.domainName) && !/^[a-z][a-z0-9-]{2,27}$/.test(p.domainName)) fail(`domainName must be 3..28 of a-z, 0-9, "-", starting with a letter, got "${p.domainName}"`);
-  if (!p.masterRoleArn) fail('masterRoleArn is required (fine-grained access control master user)');
+  if (p.masterRoleArn === '') fail('masterRoleArn must not be empty (omit it to make the bootstrap the master)');
   checkInt(fail, 'instanceCount', p.instanceCount, 1, 80);
   checkInt(fail, 'volumeSizeGb', p.volumeSizeGb, 10, 24576, ' GiB');
   const count = p.instanceCount ?? OPENSEARCH_DOMAIN_DEFAULTS.instanceCount;
@@ -75,6 +79,8 @@ export class OpenSearchDomain extends Construct {
   readonly domain: OpensearchDomain;
   readonly target: OpenSearchTarget;
   readonly logGroups: Record<string, CloudwatchLogGroup>;
+  private masterRoleArn?: string;
+  private readonly accessRoleArns: string[];
 
   constructor(scope: Construct, id: string, p: OpenSearchDomainProps) {
     super(scope, id);
@@ -106,6 +112,13 @@ export class OpenSearchDomain extends Construct {
       ]),
     });
 
+    this.masterRoleArn = p.masterRoleArn;
+    this.accessRoleArns = [...(p.accessRoleArns ?? [])];
+    // The master and the roles allowed in may be named after construction (the bootstrap's role, the
+    // shippers' roles are made after the domain they point at), so both render at synth.
+    const master = Lazy.stringValue({ produce: () => this.requireMaster() });
+    this.node.addValidation({ validate: () => (this.masterRoleArn ? [] : [NO_MASTER]) });
+
     const count = p.instanceCount ?? d.instanceCount;
     const azs = p.availabilityZones ?? (count > 1 ? 2 : undefined);
     this.domain = new OpensearchDomain(this, 'domain', {
@@ -124,17 +137,20 @@ export class OpenSearchDomain extends Construct {
       encryptAtRest: { enabled: true, kmsKeyId: keyArn },
       nodeToNodeEncryption: { enabled: true },
       domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: d.tlsSecurityPolicy },
-      advancedSecurityOptions: { enabled: true, anonymousAuthEnabled: false, internalUserDatabaseEnabled: false, masterUserOptions: { masterUserArn: p.masterRoleArn } },
+      advancedSecurityOptions: { enabled: true, anonymousAuthEnabled: false, internalUserDatabaseEnabled: false, masterUserOptions: { masterUserArn: master } },
       vpcOptions: p.vpc ? { subnetIds: p.vpc.subnetIds, securityGroupIds: p.vpc.securityGroupIds } : undefined,
-      accessPolicies: policyDocument([
-        {
-          sid: 'NamedRolesCallTheApi',
-          principals: { AWS: [p.masterRoleArn, ...(p.accessRoleArns ?? [])] },
-          actions: ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpPatch', 'es:ESHttpDelete'],
-          resources: [`${domainArn}/*`],
-          wildcardReason: 'every path of this domain; fine-grained access control decides per index and API',
-        },
-      ]),
+      accessPolicies: Lazy.stringValue({
+        produce: () =>
+          policyDocument([
+            {
+              sid: 'NamedRolesCallTheApi',
+              principals: { AWS: [this.requireMaster(), ...this.accessRoleArns] },
+              actions: ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpPatch', 'es:ESHttpDelete'],
+              resources: [`${domainArn}/*`],
+              wildcardReason: 'every path of this domain; fine-grained access control decides per index and API',
+            },
+          ]),
+      }),
       logPublishingOptions: Object.entries(DOMAIN_LOG_TYPES).map(([logType, kind]) => ({ logType, cloudwatchLogGroupArn: this.logGroups[kind]!.arn, enabled: true })),
       tags: p.tags,
       dependsOn: [logPolicy],
@@ -143,4 +159,27 @@ export class OpenSearchDomain extends Construct {
     new TerraformOutput(this, 'endpoint', { value: this.target.endpoint, description: `HTTPS endpoint of OpenSearch domain ${name}` });
     new TerraformOutput(this, 'domain_arn', { value: this.domain.arn, description: `ARN of OpenSearch domain ${name}` });
   }
+
+  /**
+   * Makes `roleArn` the fine-grained access control master user (and lets it call the API).
+   * `OpenSearchBootstrap` calls this with its function's role when given `domain`. Fails when a
+   * different master is already named: a domain has one.
+   */
+  useMasterRole(roleArn: string): void {
+    if (this.masterRoleArn !== undefined && this.masterRoleArn !== roleArn)
+      failFor('OpenSearchDomain')(`${this.node.path}: the master role is already ${this.masterRoleArn}; give masterRoleArn or a bootstrap's domain, not both`);
+    this.masterRoleArn = roleArn;
+  }
+
+  /** Lets these roles call the HTTP API through the resource policy (fine-grained access control still decides per index). */
+  allowRoles(roleArns: readonly string[]): void {
+    for (const arn of roleArns) if (!this.accessRoleArns.includes(arn)) this.accessRoleArns.push(arn);
+  }
+
+  private requireMaster(): string {
+    if (!this.masterRoleArn) throw new Error(`OpenSearchDomain ${this.node.path}: ${NO_MASTER}`);
+    return this.masterRoleArn;
+  }
 }
+
+const NO_MASTER = 'no fine-grained access control master role: give masterRoleArn, or pass the domain to an OpenSearchBootstrap as `domain`';

@@ -20,8 +20,11 @@ export interface CheckovSkip {
   readonly reason: string;
 }
 
-const FUNCTIONS = ['aws_lambda_function.logs_shipper_function', 'aws_lambda_function.elb_processor_function', 'aws_lambda_function.pexip_wrangler_function'];
+/** OpenSearchBootstrap's function (the default example stack only). */
+const BOOTSTRAP_FUNCTION = 'aws_lambda_function.bootstrap_function_function';
+const FUNCTIONS = ['aws_lambda_function.logs_shipper_function', 'aws_lambda_function.elb_processor_function', 'aws_lambda_function.pexip_wrangler_function', BOOTSTRAP_FUNCTION];
 const FUNCTION_LOG_GROUPS = [
+  'aws_cloudwatch_log_group.bootstrap_function_logs',
   'aws_cloudwatch_log_group.logs_shipper_logs',
   'aws_cloudwatch_log_group.elb_processor_logs',
   'aws_cloudwatch_log_group.pexip_wrangler_logs',
@@ -33,7 +36,10 @@ const KEY_POLICIES = [
   'data.aws_iam_policy_document.elb_key_policy',
   'data.aws_iam_policy_document.pexip_key_policy',
   'data.aws_iam_policy_document.catalog_key_policy',
+  'data.aws_iam_policy_document.search_key_policy',
+  'data.aws_iam_policy_document.bootstrap_key_policy',
 ];
+const DOMAIN = 'aws_opensearch_domain.search_domain';
 const DEAD_LETTER_BUCKETS = ['aws_s3_bucket.logs_dead_letter_bucket', 'aws_s3_bucket.elb_dead_letter_bucket', 'aws_s3_bucket.pexip_dead_letter_bucket'];
 const ELB_LOG_BUCKET = 'aws_s3_bucket.elb_log_bucket_bucket';
 const PEXIP_EXPORT_BUCKET = 'aws_s3_bucket.pexip_exports_bucket';
@@ -71,6 +77,14 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
       'send permission), which AWS recommends over a DLQ and which carries the whole invocation record; a DLQ would be a second path. ' +
       'Without one (the default) an event dropped after the retries raises the dropped_events alarm (AWS/Lambda AsyncEventsDropped) ' +
       'and its object stays in the log bucket until expiry, to be replayed; rejected documents go to the dead-letter bucket.',
+  },
+  {
+    check: 'CKV_AWS_116',
+    target: 'example-stacks',
+    resources: [BOOTSTRAP_FUNCTION],
+    reason:
+      'False positive: the bootstrap is invoked synchronously by terraform apply (aws_lambda_invocation), never asynchronously, so a DLQ ' +
+      'would never receive anything; a failed run fails the apply with OpenSearch\'s reason.',
   },
   {
     check: 'CKV_AWS_117',
@@ -122,6 +136,30 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
       'the _JSON groups a Logs Insights working copy (30 and 90 days by default; rawRetentionDays and jsonCopy.retentionDays go up to 10 years); ' +
       'the durable copy is the S3 export (365 days by default, Athena).',
   },
+
+  // ---- The example's OpenSearch domain (modules/opensearch/domain.ts)
+  {
+    check: 'CKV_AWS_137',
+    target: 'example-stacks',
+    resources: [DOMAIN],
+    reason:
+      'Choice: the example domain has a public endpoint so that it deploys in any account without a VPC; every request must be SigV4-signed by a ' +
+      'role its resource policy names, and fine-grained access control decides per index. `vpc` places it in subnets (the functions then take `vpc` too).',
+  },
+  {
+    check: 'CKV_AWS_248',
+    target: 'example-stacks',
+    resources: [DOMAIN],
+    reason: 'False positive: the check is about the VPC default security group; the example domain is not in a VPC, and with `vpc` the caller names the security groups.',
+  },
+  ...['CKV_AWS_318', 'CKV2_AWS_59'].map((check) => ({
+    check,
+    target: 'example-stacks' as const,
+    resources: [DOMAIN],
+    reason:
+      'Choice: dedicated masters (`dedicatedMasters: { instanceType, count: 3 }`) triple the cost of a small logging domain; the example runs 2 data nodes ' +
+      'over 2 zones. Production clusters of more than a few nodes should set them.',
+  })),
 
   // ---- Buckets (modules/common/hardened-bucket.ts: KMS or SSE-S3, public access blocked, TLS-only, lifecycle)
   {

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { gzipSync } from 'node:zlib';
 import { account, summaryLine, type Accounting } from './accounting';
 import { TEST_AWS_ENV } from '../support/moto';
-import { openRun, startServices, type PipelineRun, type RunOptions, type Services } from './pipeline';
+import { openRun, runBootstrap, runDesiredState, startServices, type IndexTemplateMode, type PipelineRun, type RunOptions, type Services } from './pipeline';
 import { fieldType, listIndices } from './search';
 import { generateWorkload, lastMidnightUtc, tokenOf, type PutBatch } from './workload';
 
@@ -43,6 +43,7 @@ describe('e2e: CloudWatch Logs → Kinesis → shipper → OpenSearch', function
     a: Accounting;
     eventsPut: number;
     wallMs: number;
+    template: IndexTemplateMode;
   }
 
   async function execute(
@@ -90,12 +91,12 @@ describe('e2e: CloudWatch Logs → Kinesis → shipper → OpenSearch', function
       eventsPut,
       a,
       wallMs,
-      `template=${opts.run?.indexTemplate ?? 'none'} bulk_requests=${p.bulkRequests} injected(429req=${p.wholeRequestFaults} item429=${p.itemFaults[429]} item400=${p.itemFaults[400]} dropped=${p.dropped + p.upstreamDown} answers_lost=${p.answersLost}) 409s=${p.conflicts} mapping_races=${p.mappingRaces} ` +
+      `template=${opts.run?.indexTemplate ?? 'bootstrap'} bulk_requests=${p.bulkRequests} injected(429req=${p.wholeRequestFaults} item429=${p.itemFaults[429]} item400=${p.itemFaults[400]} dropped=${p.dropped + p.upstreamDown} answers_lost=${p.answersLost}) 409s=${p.conflicts} mapping_races=${p.mappingRaces} ` +
         `invocations=${run.source.stats.invocations} redelivered_batches=${run.source.stats.retries}`,
     );
     summaries.push(line);
     console.log(`      ${line}`);
-    return { run, a, eventsPut, wallMs };
+    return { run, a, eventsPut, wallMs, template: opts.run?.indexTemplate ?? 'bootstrap' };
   }
 
   /** The invariant every run must keep. */
@@ -111,6 +112,9 @@ describe('e2e: CloudWatch Logs → Kinesis → shipper → OpenSearch', function
     expect(a.deadLettersWithoutReason, 'dead letters without a reason').to.equal(0);
     expect(a.indexed + a.deadLetteredEvents, 'events in = indexed + dead-lettered').to.equal(o.eventsPut);
     expect(run.source.onFailureRecords, 'batches the event source gave up on').to.deep.equal([]);
+    // With the bootstrap's template in place no first write can race another over a field's type: no item
+    // needed the bulk client's mapping-race retry (OpenSearch answered none `mapper [x] cannot be changed from type`)
+    if (o.template === 'bootstrap') expect(services.proxy.stats.mappingRaces, 'items answered with a dynamic-mapping race').to.equal(0);
   }
 
   it('the fault proxy forwards SigV4-signed requests and refuses unsigned or wrongly signed ones', async () => {
@@ -153,9 +157,27 @@ describe('e2e: CloudWatch Logs → Kinesis → shipper → OpenSearch', function
     const day = (t: number) => new Date(t).toISOString().slice(0, 10).replace(/-/g, '.');
     const indices = await listIndices(services.search.endpoint, o.run.prefix);
     expect(indices).to.include.members([`${o.run.prefix}-${day(midnight - 1)}`, `${o.run.prefix}-${day(midnight)}`]);
-    // And this was the default deployment: no template, `fields` dynamically mapped field by field
-    expect(await fieldType(services.search.endpoint, indices[0]!, 'fields')).to.equal('object');
-    expect(await fieldType(services.search.endpoint, indices[0]!, '@log_group')).to.equal('text');
+    // And this was the default deployment: the bootstrap put the cwl template for the run's prefix in place
+    // first, so both daily indices took its mapping (parsed JSON as one flat_object, typed `@` fields)
+    expect(o.run.bootstrapReport?.items.find((i) => i.kind === 'index-template')).to.deep.include({ name: 'cwl' }).and.satisfy((i: { result: string }) => ['created', 'updated'].includes(i.result));
+    for (const index of indices) {
+      expect(await fieldType(services.search.endpoint, index, 'fields'), index).to.equal('flat_object');
+      expect(await fieldType(services.search.endpoint, index, '@log_group'), index).to.equal('keyword');
+    }
+  });
+
+  it('the deployed bootstrap converges: run again with the same state it changes nothing and says so', async () => {
+    // Given the bootstrap's zip run as apply runs it (signed, through the proxy) for a fresh prefix
+    services.proxy.resetStats();
+    const first = await runBootstrap(services, runDesiredState('e2e-converge'));
+    // When it runs a second time with the same desired state
+    const second = await runBootstrap(services, runDesiredState('e2e-converge'));
+    // Then the first wrote the template, the second wrote nothing and its summary says so
+    expect(first.changed).to.equal(1);
+    expect(second.items.find((i) => i.kind === 'index-template')).to.deep.equal({ kind: 'index-template', name: 'cwl', result: 'unchanged' });
+    expect(second.changed).to.equal(0);
+    expect(second.summary).to.match(/^no changes/);
+    expect(services.proxy.stats.unsignedRejected).to.equal(0);
   });
 
   it('loses and duplicates nothing when OpenSearch is stopped mid-run and restarted', async () => {
@@ -257,8 +279,11 @@ describe('e2e: CloudWatch Logs → Kinesis → shipper → OpenSearch', function
     // Given three records no subscription filter would write: random bytes, gzip'd text, gzip'd JSON of the wrong shape;
     // and one JSON event holding `"a.b": 1` next to `"a": {"b": "x"}`, which OpenSearch's dynamic mapping refuses on
     // every try with the same error a mapping race gives (`mapper [fields.a.b] cannot be changed from type …`)
+    // This run has no template (a domain nobody prepared): with the bootstrap's flat_object `fields` that event
+    // would simply be indexed; without it, it shows what dynamic mapping does with it.
     const selfConflict = JSON.stringify({ 'a.b': 1, a: { b: 'x' }, tok: 'tok=poison-999999' });
     const o = await execute('poison', 2_000, {
+      run: { indexTemplate: 'none' },
       extraBatches: [{ group: '/e2e/poison/app-0', stream: 'stream-0', events: [{ token: 'tok=poison-999999', group: '/e2e/poison/app-0', stream: 'stream-0', timestamp: Date.now(), message: selfConflict }] }],
       beforePut: async (run) => {
         await run.putRaw(Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0x01]), 'poison-1');

@@ -18,7 +18,9 @@ import { startMoto, TEST_AWS_ENV, type MotoServer } from '../support/moto';
 import { startOpenSearch, type OpenSearchNode } from '../support/opensearch';
 import { allDocs, installIndexTemplate, startVisibilitySampler, type StoredDoc } from './search';
 import type { PutBatch } from './workload';
-import { functionDir, loadFunction } from '../support/load-function';
+import { functionDir, loadBundledFunction, loadFunction } from '../support/load-function';
+import type { BootstrapReport, DesiredState } from '../../functions/opensearch-bootstrap/contract';
+import { lambdaContext } from '../factories/lambda-context';
 
 /**
  * The whole local pipeline for one e2e run: moto CloudWatch Logs → subscription filter → moto Kinesis →
@@ -165,7 +167,8 @@ export interface PipelineRun {
   readonly putTimes: Map<string, number>;
   /** Document id → first time a search returned it. */
   readonly firstSeen: Map<string, number>;
-  /** put-log-events for each batch, `concurrency` calls at a time; `onBatch` after each. */
+  /** What the bootstrap reported (template `bootstrap` only). */
+  readonly bootstrapReport?: BootstrapReport;
   /**
    * PutLogEvents for every batch, then waits (by condition, generous limit) until the stream holds
    * every event put. Throws with the reason when CloudWatch Logs rejected events
@@ -193,20 +196,43 @@ export interface RunOptions {
   shipperModule?: string;
   runner?: Partial<Omit<KinesisEventSourceOptions, 'kinesis' | 'streamName' | 'handler'>>;
   /**
-   * `none`: what a default LogPipeline deployment gives (it installs no template; OpenSearch's
-   * dynamic mapping decides, and concurrent first writes to a fresh daily index can race).
-   * `recommended`: the template functions/shipper/README.md tells users to install.
-   * @default 'none'
+   * `bootstrap`: what the example app deploys: the opensearch-bootstrap function, run from its
+   * deployable zip through the SigV4 proxy before the shipper starts, installs the cwl template for
+   * the run's prefix (typed `@` fields, parsed JSON as one flat_object), so no first write can race.
+   * `none`: a LogPipeline pointed at a domain nobody prepared (OpenSearch's dynamic mapping decides,
+   * and concurrent first writes to a fresh daily index can race).
+   * `recommended`: the template functions/shipper/README.md tells users to install by hand.
+   * @default 'bootstrap'
    */
-  indexTemplate?: 'none' | 'recommended';
+  indexTemplate?: IndexTemplateMode;
 }
+
+export type IndexTemplateMode = 'bootstrap' | 'none' | 'recommended';
+
+/**
+ * Runs the bundled opensearch-bootstrap (the zip `OpenSearchBootstrap` deploys) against the node
+ * through the SigV4 proxy, as `aws_lambda_invocation` does during apply. Each call is a cold start.
+ */
+export async function runBootstrap(services: Services, desired: DesiredState): Promise<BootstrapReport> {
+  const handler = loadBundledFunction<(event: unknown, context: unknown) => Promise<BootstrapReport>>('opensearch-bootstrap', {
+    OPENSEARCH_ENDPOINT: services.proxy.endpoint,
+    OPENSEARCH_SERVICE: 'es',
+    AWS_REGION: TEST_AWS_ENV.AWS_REGION,
+  });
+  return handler(desired, lambdaContext({ remainingMs: 300_000 }));
+}
+
+/** The desired state of a run: its cwl prefix, what the example app gives the cwl source otherwise. */
+export const runDesiredState = (prefix: string): DesiredState => ({ sources: { cwl: { indexPrefix: prefix, retentionDays: 30 } } });
 
 export async function openRun(services: Services, opts: RunOptions): Promise<PipelineRun> {
   const { logs, kinesis, s3, sqs } = services;
   const prefix = `e2e-${opts.name}`;
   const streamName = `cwl-${opts.name}`;
   const deadLetterPrefix = `dead-letter/${opts.name}/`;
-  if (opts.indexTemplate === 'recommended') await installIndexTemplate(services.search.endpoint, prefix);
+  const template = opts.indexTemplate ?? 'bootstrap';
+  if (template === 'recommended') await installIndexTemplate(services.search.endpoint, prefix);
+  const bootstrapReport = template === 'bootstrap' ? await runBootstrap(services, runDesiredState(prefix)) : undefined;
 
   await kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: opts.shards ?? 2 }));
   const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
@@ -263,6 +289,7 @@ export async function openRun(services: Services, opts: RunOptions): Promise<Pip
     source,
     putTimes,
     firstSeen: sampler.firstSeen,
+    bootstrapReport,
     async put(batches, putOpts = {}) {
       let next = 0;
       let done = 0;

@@ -8,6 +8,7 @@ export interface ResolvedState {
   totalFieldsLimit: number;
   messageIgnoreAbove: number;
   shipperRoleArns: string[];
+  adminRoleArns: string[];
   dashboards: boolean;
   alert: DesiredState['alert'];
 }
@@ -19,6 +20,7 @@ export function resolveState(s: DesiredState): ResolvedState {
     totalFieldsLimit: s.totalFieldsLimit ?? BOOTSTRAP_DEFAULTS.totalFieldsLimit,
     messageIgnoreAbove: s.messageIgnoreAbove ?? BOOTSTRAP_DEFAULTS.messageIgnoreAbove,
     shipperRoleArns: [...new Set(s.shipperRoleArns ?? [])].sort(),
+    adminRoleArns: [...new Set(s.adminRoleArns ?? [])].sort(),
     dashboards: s.dashboards ?? true,
     alert: s.alert,
   };

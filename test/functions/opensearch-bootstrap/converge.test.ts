@@ -120,6 +120,20 @@ describe('opensearch-bootstrap convergence over the plugin APIs (modelled cluste
     expect(store.get('/_plugins/_ism/policies/cwl-retention').policy.states[0].transitions[0].conditions).to.deep.equal({ min_index_age: '7d' });
   });
 
+  it('adds the admin roles to all_access without dropping what is mapped there, once', async () => {
+    // Given a domain whose all_access mapping already holds a user and a role (the master's, an operator's)
+    const { client, store } = pluginCluster();
+    store.set('/_plugins/_security/api/rolesmapping/all_access', { backend_roles: ['arn:aws:iam::123456789012:role/ops'], users: ['admin'] });
+    const admins = ['arn:aws:iam::123456789012:role/oncall', 'arn:aws:iam::123456789012:role/ops'];
+    // When the bootstrap runs twice with admin roles
+    const first = await converge(client, { ...STATE, adminRoleArns: admins }, 'es');
+    const second = await converge(client, { ...STATE, adminRoleArns: admins }, 'es');
+    // Then all_access holds the union (the user kept), and the second run left it unchanged
+    expect(store.get('/_plugins/_security/api/rolesmapping/all_access')).to.deep.equal({ backend_roles: ['arn:aws:iam::123456789012:role/ops', 'arn:aws:iam::123456789012:role/oncall'], users: ['admin'] });
+    expect(first.items.find((i) => i.name === 'all_access')).to.deep.equal({ kind: 'role-mapping', name: 'all_access', result: 'updated' });
+    expect(second.items.find((i) => i.name === 'all_access')).to.deep.equal({ kind: 'role-mapping', name: 'all_access', result: 'unchanged' });
+  });
+
   it('fails naming each saved object Dashboards refused', async () => {
     const { client } = pluginCluster({ importErrors: true });
     let error: Error | undefined;

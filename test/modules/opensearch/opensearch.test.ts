@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { OpenSearchBootstrap, OpenSearchCollection, OpenSearchDomain, type OpenSearchCollectionProps } from '../../../modules/opensearch';
+import { OpenSearchAlertTopic, OpenSearchBootstrap, OpenSearchCollection, OpenSearchDomain, type OpenSearchCollectionProps } from '../../../modules/opensearch';
 import { contentHash } from '../../../functions/opensearch-bootstrap/core/state';
 import type { DesiredState } from '../../../functions/opensearch-bootstrap/contract';
 import { onlyResource, resourcesOf, statementsOf, synth } from '../../support/synth';
@@ -111,5 +111,83 @@ describe('modules/opensearch: OpenSearchBootstrap synth', () => {
     expect(s.ListDeadLetters).to.deep.include({ actions: ['s3:ListBucket'], resources: ['arn:aws:s3:::dl'], conditions: { StringLike: { 's3:prefix': ['dead-letter/*'] } } });
     expect(s.ReadAndRemoveDeadLetters).to.deep.include({ actions: ['s3:GetObject', 's3:DeleteObject'], resources: ['arn:aws:s3:::dl/dead-letter/*'] });
     expect(s.BulkIndexIntoDomain).to.deep.include({ actions: ['es:ESHttpPost'], resources: ['${aws_opensearch_domain.search_domain.arn}/_bulk'] });
+  });
+});
+
+describe('modules/opensearch: a domain prepared by its bootstrap, nothing to click', () => {
+  const build = (extra: Partial<DesiredState> = {}) =>
+    synth((s) => {
+      const domain = new OpenSearchDomain(s, 'search', { domainName: 'logs' });
+      new OpenSearchBootstrap(s, 'bootstrap', { domain, desiredState: { ...STATE, ...extra } });
+    });
+
+  it("makes the bootstrap function's role the FGAC master and lets it, the shippers and the admins call the domain", () => {
+    // Given a domain without masterRoleArn, given to a bootstrap with shipper and admin roles
+    const tf = build({ adminRoleArns: [MASTER] });
+    const [, d] = onlyResource(tf, 'aws_opensearch_domain');
+    // Then the master user is the bootstrap's role
+    expect(d.advanced_security_options.master_user_options).to.deep.equal({ master_user_arn: '${aws_iam_role.bootstrap_function_role.arn}' });
+    // And the resource policy names exactly the master, the shipper and the admin
+    expect(d.access_policies).to.include(`"Principal" = {"AWS" = [aws_iam_role.bootstrap_function_role.arn, "${SHIPPER}", "${MASTER}"]}`);
+    // And the function targets that domain
+    const fn = resourcesOf(tf, 'aws_lambda_function').bootstrap_function_function!;
+    expect(fn.environment.variables.OPENSEARCH_ENDPOINT).to.equal('https://${aws_opensearch_domain.search_domain.endpoint}');
+  });
+
+  it('fails synth when a domain has no master at all, or two', () => {
+    // Given a domain no bootstrap takes and no masterRoleArn
+    expect(() => synth((s) => new OpenSearchDomain(s, 'search', { domainName: 'logs' }))).to.throw(/no fine-grained access control master role/);
+    // Given a domain with a master role given to a bootstrap as well
+    expect(() =>
+      synth((s) => new OpenSearchBootstrap(s, 'b', { domain: new OpenSearchDomain(s, 'search', { domainName: 'logs', masterRoleArn: MASTER }), desiredState: STATE })),
+    ).to.throw(/the master role is already arn:aws:iam::123456789012:role\/opensearch-admin/);
+    // Given neither opensearch nor domain
+    expect(() => synth((s) => new OpenSearchBootstrap(s, 'b', { desiredState: STATE }))).to.throw(/give opensearch or domain, not both or neither/);
+  });
+
+  it('renders a state holding references with jsonencode and re-runs when Terraform sees it change', () => {
+    // Given a desired state whose shipper role and alert are made in the same stack
+    const tf = synth((s) => {
+      const domain = new OpenSearchDomain(s, 'search', { domainName: 'logs' });
+      const alerts = new OpenSearchAlertTopic(s, 'alerts', { name: 'ops' });
+      new OpenSearchBootstrap(s, 'bootstrap', { domain, desiredState: { ...STATE, shipperRoleArns: [alerts.role.arn], alert: alerts.alert } });
+    });
+    // Then the input is Terraform's jsonencode of the state (keys sorted) and the trigger its sha256
+    const [, inv] = onlyResource(tf, 'aws_lambda_invocation');
+    expect(inv.input).to.equal(
+      '${jsonencode({"alert" = {"snsRoleArn" = aws_iam_role.alerts_role.arn, "snsTopicArn" = aws_sns_topic.alerts_topic.arn, "threshold" = 10}, "shipperRoleArns" = [aws_iam_role.alerts_role.arn], "sources" = {"cwl" = {"indexPrefix" = "cwl", "retentionDays" = 30}, "elb" = {"indexPrefix" = "elb", "retentionDays" = 90}}})}',
+    );
+    expect(inv.triggers.desired_state).to.equal(`\${sha256(${inv.input.slice(2, -1)})}`);
+  });
+
+  it("encrypts the function's log group with a key whose policy names that log group only", () => {
+    const tf = build();
+    expect(resourcesOf(tf, 'aws_cloudwatch_log_group').bootstrap_function_logs!.kms_key_id).to.equal('${aws_kms_key.bootstrap_key.arn}');
+    const s = statementsOf(tf, resourcesOf(tf, 'aws_kms_key').bootstrap_key!.policy);
+    expect(s.AllowCloudWatchLogsForOwnLogGroups.conditions).to.deep.equal({
+      ArnEquals: {
+        'kms:EncryptionContext:aws:logs:arn': [
+          'arn:${data.aws_partition.bootstrap_partition.partition}:logs:${data.aws_region.bootstrap_region.region}:${data.aws_caller_identity.bootstrap_account.account_id}:log-group:/aws/lambda/bootstrap-function',
+        ],
+      },
+    });
+  });
+});
+
+describe('modules/opensearch: OpenSearchAlertTopic synth', () => {
+  it('makes an encrypted topic and a role only OpenSearch of this account assumes, allowed to publish to it alone', () => {
+    // Given an alert topic
+    const tf = synth((s) => new OpenSearchAlertTopic(s, 'alerts', { name: 'ops', threshold: 5 }));
+    // Then the topic is KMS-encrypted
+    expect(onlyResource(tf, 'aws_sns_topic')[1]).to.deep.include({ name: 'ops', kms_master_key_id: 'alias/aws/sns' });
+    // And the role trusts es.amazonaws.com from this account only, and may publish to this topic only
+    const [, role] = onlyResource(tf, 'aws_iam_role');
+    expect(role.name).to.equal('ops-publisher');
+    const trust = statementsOf(tf, role.assume_role_policy);
+    expect(trust.AssumeRole).to.deep.include({ principals: { Service: ['es.amazonaws.com'] }, conditions: { StringEquals: { 'aws:SourceAccount': ['${data.aws_caller_identity.alerts_account.account_id}'] } } });
+    const policy = statementsOf(tf, onlyResource(tf, 'aws_iam_role_policy')[1].policy);
+    expect(Object.keys(policy)).to.deep.equal(['PublishAlerts']);
+    expect(policy.PublishAlerts).to.deep.include({ actions: ['sns:Publish'], resources: ['${aws_sns_topic.alerts_topic.arn}'] });
+    expect(() => synth((s) => new OpenSearchAlertTopic(s, 'a', { name: 'bad name' }))).to.throw(/OpenSearchAlertTopic: name must be/);
   });
 });

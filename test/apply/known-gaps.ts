@@ -34,6 +34,8 @@ export interface KnownGap {
   readonly authorizedAgainstStar?: string;
   /** `runtime`: functions whose environment sets this variable run with moto's authorization off (see the gap's reason). */
   readonly authorizationOffWhenEnv?: string;
+  /** `runtime`: a function whose OpenSearch endpoint is not the test's gets the test's local node instead (see the gap's reason). */
+  readonly endpointReplacedByLocalNode?: boolean;
 }
 
 export const KNOWN_GAPS: readonly KnownGap[] = [
@@ -131,6 +133,14 @@ export const KNOWN_GAPS: readonly KnownGap[] = [
     authorizationOffWhenEnv: PEXIP_ENV.exportBucket,
   },
   {
+    id: 'opensearch-domain-without-cluster',
+    reason:
+      "moto's OpenSearch Service keeps a domain's configuration but runs no cluster behind its endpoint, so a stack that creates its domain gives its functions an endpoint nothing answers; for the run they get the local OpenSearch node (through the SigV4-verifying proxy) instead. Terraform has created and read back the real domain and the functions' real environment.",
+    resourceType: 'aws_opensearch_domain',
+    kind: 'runtime',
+    endpointReplacedByLocalNode: true,
+  },
+  {
     id: 'bucket-policy-conditions',
     reason:
       "moto evaluates a bucket policy's Deny statements on object writes without the request's condition keys, so the TLS-only statement (Deny s3:* when aws:SecureTransport is false) denies every PutObject, over HTTPS too; AWS denies only plain-HTTP requests.",
@@ -165,4 +175,9 @@ export function undeletable(addresses: readonly string[], typeOf: (address: stri
 /** The gap that makes a function with this environment run with moto's authorization off, if any. */
 export function authorizationOffFor(env: Record<string, string> | undefined, gaps: readonly KnownGap[] = KNOWN_GAPS): KnownGap | undefined {
   return gaps.find((g) => g.kind === 'runtime' && g.authorizationOffWhenEnv !== undefined && env?.[g.authorizationOffWhenEnv] !== undefined);
+}
+
+/** The gap that lets a function's OpenSearch endpoint be replaced by the local node, if any. */
+export function endpointReplacementGap(gaps: readonly KnownGap[] = KNOWN_GAPS): KnownGap | undefined {
+  return gaps.find((g) => g.kind === 'runtime' && g.endpointReplacedByLocalNode);
 }

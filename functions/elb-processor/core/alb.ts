@@ -1,6 +1,6 @@
 import type { AlbDocument } from './types';
 import { fieldText, type Fields } from './tokenize';
-import { decodeEscapes, endpoint, integer, integerText, isBlankField, LineError, measurement, quotedText, requestParts, text, timestamp } from './values';
+import { decodeEscapes, endpoint, integer, integerText, isBlankField, LineError, measurement, quotedText, requestParts, text, requiredTimestamp, timestamp } from './values';
 
 /** Fewest fields an ALB line may have: the 2016 layout through `trace_id` (FORMATS.md §2). */
 export const ALB_MIN_FIELDS = 18;
@@ -31,7 +31,7 @@ export function parseAlb(f: Fields): AlbDocument {
   }
   return {
     type: fieldText(f, 0),
-    time: timestamp(f, 1, 'time')!,
+    time: requiredTimestamp(f, 1, 'time'),
     elb: fieldText(f, 2),
     client_ip: client?.ip,
     client_port: client?.port,

@@ -1,6 +1,6 @@
 import { fieldText, type Fields } from './tokenize';
 import type { NlbDocument } from './types';
-import { endpoint, LineError, measurement, text, timestamp } from './values';
+import { endpoint, LineError, measurement, text, requiredTimestamp, timestamp } from './values';
 
 /** Version 1.0 ended at `domain_name` (18 fields). */
 export const NLB_MIN_FIELDS = 18;
@@ -14,7 +14,7 @@ export function parseNlb(f: Fields): NlbDocument {
   return {
     type: fieldText(f, 0),
     version: fieldText(f, 1),
-    time: timestamp(f, 2, 'time')!,
+    time: requiredTimestamp(f, 2, 'time'),
     elb: fieldText(f, 3),
     listener: text(f, 4),
     client_ip: client?.ip,

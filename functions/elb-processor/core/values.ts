@@ -163,11 +163,9 @@ export function timestamp(f: Fields, i: number, field: string): string | undefin
   return f.line.charCodeAt(to - 1) === 90 /* Z */ ? v : `${v}Z`;
 }
 
-/** A timestamp the line cannot do without (the record's time): `-` or empty is an error too. */
-export function requiredTimestamp(f: Fields, i: number, field: string): string {
-  const v = timestamp(f, i, field);
-  if (v === undefined) throw new LineError(`${field}: expected an ISO 8601 timestamp, got "${clip(fieldText(f, i))}"`);
-  return v;
+/** A record with no time at all (its time fields all `-` or empty) cannot be indexed by day: it fails with this. */
+export function noTime(f: Fields, i: number): LineError {
+  return new LineError(`time: expected an ISO 8601 timestamp, got "${clip(fieldText(f, i))}"`);
 }
 
 export function timestampText(v: string, field: string): string {

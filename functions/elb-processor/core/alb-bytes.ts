@@ -50,7 +50,8 @@ const FRACTION = 2;
 /** Anything else accepted: the number as JavaScript prints it (`values`). */
 const OTHER = 3;
 
-const bytes = (s: string): Uint8Array => Buffer.from(s, 'latin1');
+const bytes = (s: string): DataView => view(Buffer.from(s, 'utf8'));
+const view = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
 const K = {
   ts: bytes('{"@timestamp":"'),
   type: bytes(',"log_type":"alb","type":"'),
@@ -129,16 +130,16 @@ export class AlbByteRenderer implements ItemWriter {
   /** Field whose timestamp is `@timestamp`: request_creation_time (21) when present, else time (1). */
   private tsField = 1;
 
-  private readonly suffix: Uint8Array;
-  private readonly meta: Uint8Array;
-  private head: Uint8Array = new Uint8Array(0);
+  private readonly suffix: DataView;
+  private readonly meta: DataView;
+  private head: DataView = bytes('');
   /** The date (10 bytes) of the last index computed. */
   private readonly day = new Uint8Array(10);
   private fixed = 0;
 
   constructor(private readonly builder: DocumentBuilder) {
-    this.suffix = Buffer.from(builder.tail, 'utf8');
-    this.meta = Buffer.from(builder.metaJson, 'utf8');
+    this.suffix = bytes(builder.tail);
+    this.meta = bytes(builder.metaJson);
   }
 
   /** Checks `b[s, e)` and keeps what `write` needs; false when the object path must take the line. */
@@ -179,6 +180,7 @@ export class AlbByteRenderer implements ItemWriter {
   /** Writes the accepted line's item (action line, document, newline) at `out[at]`; returns the end. */
   write(out: Buffer, at: number): number {
     const b = this.src;
+    setViews(out, b);
     const { start, end } = this;
     const n = this.count;
     at = put(out, at, this.head);
@@ -420,7 +422,7 @@ export class AlbByteRenderer implements ItemWriter {
     return at;
   }
 
-  private num(out: Buffer, at: number, key: Uint8Array, i: number): number {
+  private num(out: Buffer, at: number, key: DataView, i: number): number {
     const shape = this.shape[i];
     if (shape === OMIT) return at;
     at = put(out, at, key);
@@ -434,15 +436,15 @@ export class AlbByteRenderer implements ItemWriter {
 
   private setIndex(b: Uint8Array, from: number): void {
     const day = this.day;
-    let same = this.head.length > 0;
+    let same = this.head.byteLength > 0;
     for (let k = 0; k < 10 && same; k++) same = day[k] === b[from + k];
     if (same) return;
     for (let k = 0; k < 10; k++) day[k] = b[from + k]!;
     this.index = this.builder.indexFor('alb', Buffer.from(day).toString('latin1'));
     // The action line as the bulk client writes it (ndjson.ts), up to the line number of the id.
     const line = actionLine({ action: 'create', index: this.index, id: this.builder.idPrefix });
-    this.head = Buffer.from(line.slice(0, line.length - K.idEnd.length), 'utf8');
-    this.fixed = FIXED_BYTES + this.head.length + this.suffix.length + this.meta.length;
+    this.head = bytes(line.slice(0, line.length - K.idEnd.byteLength));
+    this.fixed = FIXED_BYTES + this.head.byteLength + this.suffix.byteLength + this.meta.byteLength;
   }
 }
 
@@ -522,21 +524,46 @@ function isInteger(b: Uint8Array, from: number, to: number): boolean {
   return true;
 }
 
-function put(out: Buffer, at: number, k: Uint8Array): number {
-  for (let j = 0; j < k.length; j++) out[at++] = k[j]!;
+/**
+ * Views of the body being written and of the chunk holding the line, for `put` and `copy`:
+ * moving 4 bytes per DataView call costs about a third of moving them one by one.
+ */
+let OUT = bytes('');
+let OUT_BUF: Uint8Array | undefined;
+let SRC = OUT;
+let SRC_BUF: Uint8Array | undefined;
+
+function setViews(out: Uint8Array, src: Uint8Array): void {
+  if (out !== OUT_BUF) {
+    OUT = view(out);
+    OUT_BUF = out;
+  }
+  if (src !== SRC_BUF) {
+    SRC = view(src);
+    SRC_BUF = src;
+  }
+}
+
+function move(to: DataView, at: number, from: DataView, start: number, end: number): number {
+  let j = start;
+  for (; j + 4 <= end; j += 4, at += 4) to.setUint32(at, from.getUint32(j));
+  for (; j < end; j++) to.setUint8(at++, from.getUint8(j));
   return at;
 }
 
-/** Bytes from here on are copied natively: below, a loop costs less than the call. */
-const NATIVE_COPY = 48;
+function put(_out: Buffer, at: number, k: DataView): number {
+  return move(OUT, at, k, 0, k.byteLength);
+}
+
+/** From here on bytes are copied natively: below, the call costs more than moving them. */
+const NATIVE_COPY = 128;
 
 function copy(out: Buffer, at: number, b: Uint8Array, from: number, to: number): number {
   if (to - from >= NATIVE_COPY) {
     out.set(b.subarray(from, to), at);
     return at + to - from;
   }
-  for (let j = from; j < to; j++) out[at++] = b[j]!;
-  return at;
+  return move(OUT, at, SRC, from, to);
 }
 
 function ascii(out: Buffer, at: number, s: string): number {
@@ -545,19 +572,19 @@ function ascii(out: Buffer, at: number, s: string): number {
 }
 
 /** `key` + `b[from, to)` + `"` (the key ends with the opening quote). */
-function str(out: Buffer, at: number, key: Uint8Array, b: Uint8Array, from: number, to: number): number {
+function str(out: Buffer, at: number, key: DataView, b: Uint8Array, from: number, to: number): number {
   at = copy(out, put(out, at, key), b, from, to);
   out[at++] = QUOTE;
   return at;
 }
 
 /** A text field: absent when `-` or empty. */
-function text(out: Buffer, at: number, key: Uint8Array, b: Uint8Array, from: number, to: number): number {
+function text(out: Buffer, at: number, key: DataView, b: Uint8Array, from: number, to: number): number {
   return isBlank(b, from, to) ? at : str(out, at, key, b, from, to);
 }
 
 /** Items separated by `sep`, `-` and empty ones skipped; the key is taken back when none is left. */
-function list(out: Buffer, at: number, key: Uint8Array, b: Uint8Array, from: number, to: number, sep: number): number {
+function list(out: Buffer, at: number, key: DataView, b: Uint8Array, from: number, to: number, sep: number): number {
   const before = at;
   at = put(out, at, key);
   let items = 0;

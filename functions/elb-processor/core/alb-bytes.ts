@@ -648,17 +648,19 @@ function fraction(out: Buffer, at: number, b: Uint8Array, from: number, to: numb
   return copy(out, at, b, dot, to);
 }
 
+/** A non-negative integer below 2^31 (ports, line numbers) in decimal. */
 function uint(out: Buffer, at: number, v: number): number {
   if (v < 10) {
     out[at++] = ZERO + v;
     return at;
   }
   let digits = 1;
-  for (let x = v; x >= 10; x = Math.floor(x / 10)) digits++;
+  for (let x = v; x >= 10; x = (x / 10) | 0) digits++;
   at += digits;
   for (let k = at - 1; k >= at - digits; k--) {
-    out[k] = ZERO + (v % 10);
-    v = Math.floor(v / 10);
+    const q = (v / 10) | 0;
+    out[k] = ZERO + v - q * 10;
+    v = q;
   }
   return at;
 }

@@ -157,23 +157,25 @@ describe('elb-processor: ALB lines rendered from bytes (fast path) equal the obj
   });
 
   describeWithShared('on the shared conformance corpus', ELB_CORPUS, () => {
-    it('equals the object path on every corpus line it accepts, and declines the others', () => {
-      // Given every line of the corpus' .log files
-      const builder = new DocumentBuilder(ctx);
-      const renderer = new AlbByteRenderer(builder);
+    it('equals the object path on every corpus line it accepts, and declines the others (with and without metadata)', () => {
+      // Given every line of the corpus' .log files, and files with and without metadata fields
       const corpus = readdirSync(ELB_CORPUS).filter((f) => f.endsWith('.log'))
         .flatMap((f) => readFileSync(resolve(ELB_CORPUS, f), 'utf8').split('\n'));
-      let accepted = 0;
-      corpus.forEach((line, n) => {
-        // When both paths render it
-        const v = both(renderer, builder, Buffer.from(line), n + 1);
-        // Then an accepted line is written exactly as the object path writes it
-        if (v.accepted) {
-          accepted++;
-          expect(v.written, line).to.equal(v.expected);
-        }
-      });
-      expect(accepted).to.be.greaterThan(40);
+      for (const file of [ctx, { ...ctx, indexPrefix: 'logs.elb_x', metadata: {} }]) {
+        const builder = new DocumentBuilder(file);
+        const renderer = new AlbByteRenderer(builder);
+        let accepted = 0;
+        corpus.forEach((line, n) => {
+          // When both paths render it
+          const v = both(renderer, builder, Buffer.from(line), 1_000_000 * n + 7);
+          // Then an accepted line is written exactly as the object path writes it
+          if (v.accepted) {
+            accepted++;
+            expect(v.written, line).to.equal(v.expected);
+          }
+        });
+        expect(accepted).to.be.greaterThan(40);
+      }
     });
   });
 });

@@ -17,7 +17,10 @@
  * `--profile`: top self-time functions of one more whole-file run of the first size (profiled
  * separately, so the sampler's cost stays out of the figures).
  *
- * Options: ELB_BENCH_SIZES_MB=256,1024  ELB_BENCH_PARSE_SECONDS=9  MAX_BULK_BYTES / BULK_CONCURRENCY
+ *    Rounds alternate the byte path (as deployed) with the object path (a session without
+ *    `addWritten`: parseLine → JSON.stringify for every line), the same-run baseline.
+ * Options: ELB_BENCH_SIZES_MB=256,1024  ELB_BENCH_PARSE_SECONDS=9  ELB_BENCH_ROUNDS=2
+ * ELB_BENCH_BASELINE_MAX_MB=256  MAX_BULK_BYTES / BULK_CONCURRENCY
  * (as the function's env; defaults are the function's).
  */
 import { spawn } from 'node:child_process';
@@ -27,12 +30,13 @@ import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import { buildSync } from 'esbuild';
 import { albLine, makeRng } from '../fixtures/elb/generate';
+import { AlbByteRenderer } from '../functions/elb-processor/core/alb-bytes';
 import { DocumentBuilder } from '../functions/elb-processor/core/documents';
 import { parseLine } from '../functions/elb-processor/core/parse';
 import type { LineResult } from '../functions/elb-processor/core/types';
 import { indexObjectStream } from '../functions/elb-processor/process-object';
 import { ELB_DEFAULTS, ELB_ENV } from '../functions/elb-processor/contract';
-import { createBulkClient } from '../functions/shared/opensearch';
+import { createBulkClient, type BulkSession, type SendOptions } from '../functions/shared/opensearch';
 import { TEST_AWS_ENV } from '../test/support/moto';
 import { cpuSeconds, fastBulkEndpoint, loadAverage, machine, median, PROFILING, profileTop, serveUntilTerminated, spawnChild } from './support';
 
@@ -43,6 +47,12 @@ const OUT = resolve(ROOT, '.local', 'bench');
 const CHILD_BUNDLE = resolve(OUT, 'elb-bench-child.js');
 /** Parse-rate rounds per figure; the median is reported (this shared VM drifts by ±10 %). */
 const ROUNDS = 5;
+/** Whole-file runs: the byte path (what the function does) and the object path (every line parsed to an object and JSON.stringify'd, the same-run baseline). */
+type Path = 'bytes' | 'objects';
+const PATHS: Path[] = ['bytes', 'objects'];
+const WHOLE_FILE_ROUNDS = Number(process.env.ELB_BENCH_ROUNDS ?? 2);
+/** The baseline runs on files up to this size (the 1 GiB file shows memory, not a new ratio). */
+const BASELINE_MAX_MB = Number(process.env.ELB_BENCH_BASELINE_MAX_MB ?? 256);
 
 function parseRate(seconds: number): void {
   // 10 000 distinct lines (6 MB): in the pipeline a line is parsed right after it is decoded,
@@ -82,13 +92,31 @@ function parseRate(seconds: number): void {
     ['linear match regex baseline', (l) => seedLikeParse(l, MATCH_TOKENS)],
   ]);
   console.log(`  parse vs seed-like split regex: ${(ours! / seed!).toFixed(1)}×; vs the linear match regex: ${(ours! / linear!).toFixed(1)}×`);
-  compare([[
-    'parse + render (→ bulk item)',
-    (l, i) => {
-      const r = parseLine(l);
-      return r.kind === 'doc' ? builder.document(r as Extract<LineResult, { kind: 'doc' }>, i) : r;
-    },
-  ]]);
+  // The byte path renders into a body buffer from the gunzipped bytes; the object path's item still
+  // has to be written into the body (UTF-8), which the whole-file figures include.
+  const joined = Buffer.from(`${lines.join('\n')}\n`);
+  const offsets = new Int32Array(lines.length + 1);
+  for (let k = 0, at = 0; k < lines.length; k++) offsets[k + 1] = at = joined.indexOf(10, at) + 1;
+  const fast = new AlbByteRenderer(builder);
+  const body = Buffer.allocUnsafe(4 * 2 ** 20);
+  let at = 0;
+  compare([
+    [
+      'parse + render (→ bulk item, object path)',
+      (l, i) => {
+        const r = parseLine(l);
+        return r.kind === 'doc' ? builder.document(r as Extract<LineResult, { kind: 'doc' }>, i) : r;
+      },
+    ],
+    [
+      'parse + render from bytes into the body',
+      (_l, i) => {
+        if (!fast.accept(joined, offsets[i]!, offsets[i + 1]! - 1, i)) return false;
+        at = fast.write(body, at > 3 * 2 ** 20 ? 0 : at);
+        return true;
+      },
+    ],
+  ]);
 }
 
 const ALB_FIELDS = [
@@ -152,11 +180,19 @@ async function serveBulk(): Promise<void> {
 }
 
 /** Child process: one whole-file run, printing a JSON result line. */
-async function wholeFile(file: string, endpoint: string, profile: boolean): Promise<void> {
+async function wholeFile(file: string, endpoint: string, profile: boolean, path: Path): Promise<void> {
   Object.assign(process.env, TEST_AWS_ENV);
   const maxBulkBytes = Number(process.env[ELB_ENV.maxBulkBytes] ?? ELB_DEFAULTS.maxBulkBytes);
   const concurrency = Number(process.env[ELB_ENV.concurrency] ?? ELB_DEFAULTS.concurrency);
-  const client = createBulkClient({ endpoint, service: 'es', region: TEST_AWS_ENV.AWS_REGION, maxBulkBytes, concurrency });
+  const real = createBulkClient({ endpoint, service: 'es', region: TEST_AWS_ENV.AWS_REGION, maxBulkBytes, concurrency });
+  // The object path: a session without `addWritten` makes every line go parseLine → JSON.stringify.
+  const client = path === 'bytes' ? real : {
+    open: <R>(o: SendOptions): BulkSession<R> => {
+      const s = real.open<R>(o);
+      return { add: (item) => s.add(item), finish: () => s.finish() };
+    },
+    close: () => real.close(),
+  };
   const started = Date.now();
   const cpu = process.cpuUsage();
   let peak = 0;
@@ -210,20 +246,30 @@ async function main(): Promise<void> {
   try {
     for (const mb of sizes) {
       const file = await generate(mb);
-      const run = child(['--whole-file', file, endpoint, '']);
-      const r = JSON.parse(await run.firstLine) as Record<string, number>;
-      if (r.indexed !== r.lines) throw new Error(`whole file ${mb} MiB: indexed ${r.indexed} of ${r.lines} lines`);
-      console.log(
-        `whole file ${mb} MiB uncompressed (${(statSync(file).size / 2 ** 20).toFixed(0)} MiB gzip, ${r.lines!.toLocaleString('en-US')} lines): ` +
-          `**${Math.round(r.lines! / r.cpuSeconds!).toLocaleString('en-US')} lines per CPU-second** (${(1e6 * r.cpuSeconds! / r.lines!).toFixed(2)} µs/line; ${r.cpuSeconds!.toFixed(1)} CPU-s), ` +
-          `${Math.round(r.linesPerSecond!).toLocaleString('en-US')} lines/s wall (${r.seconds!.toFixed(1)} s), ` +
-          `peak RSS ${r.maxRssMiB!.toFixed(0)} MiB, ${r.requests} signed bulk requests, indexed ${r.indexed!.toLocaleString('en-US')}; load ${loadAverage()}`,
-      );
+      // Rounds alternate the byte path and the object path (the same-run baseline).
+      const rates: Record<Path, number[]> = { bytes: [], objects: [] };
+      for (let round = 0; round < WHOLE_FILE_ROUNDS; round++) {
+        for (const path of PATHS) {
+          if (path === 'objects' && mb > BASELINE_MAX_MB) continue;
+          const r = JSON.parse(await child(['--whole-file', file, endpoint, '', path]).firstLine) as Record<string, number>;
+          if (r.indexed !== r.lines) throw new Error(`whole file ${mb} MiB: indexed ${r.indexed} of ${r.lines} lines`);
+          rates[path].push(r.lines! / r.cpuSeconds!);
+          console.log(
+            `whole file ${mb} MiB uncompressed (${(statSync(file).size / 2 ** 20).toFixed(0)} MiB gzip, ${r.lines!.toLocaleString('en-US')} lines), ${path === 'bytes' ? 'byte path (as deployed)' : 'object path baseline'}: ` +
+              `**${Math.round(r.lines! / r.cpuSeconds!).toLocaleString('en-US')} lines per CPU-second** (${(1e6 * r.cpuSeconds! / r.lines!).toFixed(2)} µs/line; ${r.cpuSeconds!.toFixed(1)} CPU-s), ` +
+              `${Math.round(r.linesPerSecond!).toLocaleString('en-US')} lines/s wall (${r.seconds!.toFixed(1)} s), ` +
+              `peak RSS ${r.maxRssMiB!.toFixed(0)} MiB, ${r.requests} signed bulk requests, indexed ${r.indexed!.toLocaleString('en-US')}; load ${loadAverage()}`,
+          );
+        }
+      }
+      if (rates.objects.length > 0) {
+        console.log(`whole file ${mb} MiB: byte path median ${Math.round(median(rates.bytes)).toLocaleString('en-US')} vs object path ${Math.round(median(rates.objects)).toLocaleString('en-US')} lines per CPU-second: **${(median(rates.bytes) / median(rates.objects)).toFixed(2)}×**`);
+      }
     }
     if (PROFILING) {
       // A separate run: the sampler's own cost must not colour the figures above.
       const file = await generate(sizes[0]!);
-      const r = JSON.parse(await child(['--whole-file', file, endpoint, 'profile']).firstLine) as { profile: string };
+      const r = JSON.parse(await child(['--whole-file', file, endpoint, 'profile', 'bytes']).firstLine) as { profile: string };
       console.log(`CPU profile of a whole-file run (${sizes[0]} MiB; a separate, profiled run), top self time:\n${r.profile}`);
     }
   } finally {
@@ -231,10 +277,10 @@ async function main(): Promise<void> {
   }
 }
 
-const [mode, a, b, c] = process.argv.slice(2).filter((x) => x !== '--profile');
+const [mode, a, b, c, d] = process.argv.slice(2).filter((x) => x !== '--profile');
 const task =
   mode === '--serve-bulk' ? serveBulk()
-  : mode === '--whole-file' ? wholeFile(a!, b!, c === 'profile')
+  : mode === '--whole-file' ? wholeFile(a!, b!, c === 'profile', d === 'objects' ? 'objects' : 'bytes')
   : mode === '--parse-rate' ? Promise.resolve(parseRate(Number(process.env.ELB_BENCH_PARSE_SECONDS ?? 9)))
   : main();
 task.catch((err) => {

@@ -1,6 +1,6 @@
 import type { AlbDocument } from './types';
 import { fieldText, type Fields } from './tokenize';
-import { decodeEscapes, endpoint, integer, integerText, isBlankField, LineError, measurement, quotedText, requestParts, text, timestamp } from './values';
+import { decodeEscapes, endpoint, integer, integerText, isBlankField, LineError, measurement, quotedText, requestParts, text, noTime, timestamp } from './values';
 
 /** Fewest fields an ALB line may have: the 2016 layout through `trace_id` (FORMATS.md §2). */
 export const ALB_MIN_FIELDS = 18;
@@ -29,7 +29,7 @@ export function parseAlb(f: Fields): AlbDocument {
       if (t !== '-') tid = t;
     }
   }
-  return {
+  const doc: AlbDocument = {
     type: fieldText(f, 0),
     time: timestamp(f, 1, 'time')!,
     elb: fieldText(f, 2),
@@ -70,6 +70,9 @@ export function parseAlb(f: Fields): AlbDocument {
     transformed_uri: hasTail && n > 31 ? quotedText(f, 31) : undefined,
     request_transform_status: hasTail && n > 32 ? quotedText(f, 32) : undefined,
   };
+  // Indexed by day: a record without any time (it used to throw while naming its index) fails with the reason.
+  if (doc.time === undefined && doc.request_creation_time === undefined) throw noTime(f, 1);
+  return doc;
 }
 
 /** `waf,forward` / `10.0.0.1:80 10.0.0.2:80` → items; `-`/empty → undefined. */

@@ -36,9 +36,12 @@ export const MAX_RAW_CHARS = 16_384;
  * reprocessing the same object version yields the same ids and `create` answers 409.
  */
 export class DocumentBuilder {
-  private readonly idPrefix: string;
-  private readonly tail: string;
-  private readonly metaJson: string;
+  /** Document ids are this + the line number. */
+  readonly idPrefix: string;
+  /** What follows a document's fields: `,"s3":{"bucket":…,"key":…,"line":` (then the line number and `}`). */
+  readonly tail: string;
+  /** The metadata fields (`,"environment":…`), or empty; after the `s3` object. */
+  readonly metaJson: string;
   private lastDay = '';
   private lastType: LogType | '' = '';
   private lastIndex = '';
@@ -78,7 +81,8 @@ export class DocumentBuilder {
     };
   }
 
-  private indexFor(type: LogType, ts: string): string {
+  /** The index for a document of `type` at `ts` (only its first 10 characters, the date, are read). */
+  indexFor(type: LogType, ts: string): string {
     const day = ts.slice(0, 10);
     if (day !== this.lastDay || type !== this.lastType) {
       this.lastDay = day;

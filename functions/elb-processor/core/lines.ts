@@ -13,6 +13,14 @@ export interface LineSink {
   (line: string, lineNumber: number, tooLong: boolean): void;
 }
 
+/**
+ * The same lines as bytes: `buf[start, end)` (valid only during the call). A too-long line is
+ * given as its first `maxLineBytes` bytes. Decode with `LineSplitter.decode` to count invalid UTF-8.
+ */
+export interface ByteLineSink {
+  (buf: Buffer, start: number, end: number, lineNumber: number, tooLong: boolean): void;
+}
+
 const LF = 10;
 const CR = 13;
 
@@ -31,6 +39,28 @@ export class LineSplitter {
   constructor(private readonly maxLineBytes: number) {}
 
   push(chunk: Buffer, sink: LineSink): void {
+    this.pushBytes(chunk, this.asText(sink));
+  }
+
+  /** Call once at the end of the stream: emits a last line that had no terminator. */
+  end(sink: LineSink): void {
+    this.endBytes(this.asText(sink));
+  }
+
+  /**
+   * A line's bytes as text; lines holding bytes that are not UTF-8 are counted (`invalidUtf8Lines`).
+   * A too-long line is cut, maybe inside a character: it is a failed line already, so it is not counted.
+   */
+  decode(buf: Buffer, start: number, end: number, tooLong: boolean): string {
+    return tooLong ? buf.toString('utf8', start, end) : this.text(buf, start, end);
+  }
+
+  private asText(sink: LineSink): ByteLineSink {
+    return (buf, start, end, lineNumber, tooLong) => sink(this.decode(buf, start, end, tooLong), lineNumber, tooLong);
+  }
+
+  /** As `push`, handing each line over as bytes (no string unless the sink makes one). */
+  pushBytes(chunk: Buffer, sink: ByteLineSink): void {
     this.bytes += chunk.length;
     let start = 0;
     if (this.afterCR && chunk.length > 0) {
@@ -57,9 +87,9 @@ export class LineSplitter {
       }
       if (this.pendingBytes === 0 && !this.overflow) {
         if (end - start > this.maxLineBytes) {
-          sink(chunk.toString('utf8', start, start + this.maxLineBytes), ++this.lineNumber, true);
+          sink(chunk, start, start + this.maxLineBytes, ++this.lineNumber, true);
         } else {
-          sink(this.text(chunk, start, end), ++this.lineNumber, false);
+          sink(chunk, start, end, ++this.lineNumber, false);
         }
       } else {
         this.keep(chunk.subarray(start, end));
@@ -69,8 +99,8 @@ export class LineSplitter {
     }
   }
 
-  /** Call once at the end of the stream: emits a last line that had no terminator. */
-  end(sink: LineSink): void {
+  /** As `end`, for `pushBytes`. */
+  endBytes(sink: ByteLineSink): void {
     if (this.pendingBytes > 0 || this.overflow) this.emitPending(sink);
   }
 
@@ -95,12 +125,11 @@ export class LineSplitter {
     this.pendingBytes += piece.length;
   }
 
-  private emitPending(sink: LineSink): void {
+  private emitPending(sink: ByteLineSink): void {
     const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
     const tooLong = this.overflow || buf.length > this.maxLineBytes;
     const end = Math.min(buf.length, this.maxLineBytes);
-    // A too-long line is cut, maybe inside a character: it is a failed line already, not counted as invalid UTF-8.
-    sink(tooLong ? buf.toString('utf8', 0, end) : this.text(buf, 0, end), ++this.lineNumber, tooLong);
+    sink(buf, 0, end, ++this.lineNumber, tooLong);
     this.pending = [];
     this.pendingBytes = 0;
     this.overflow = false;

@@ -1,6 +1,6 @@
 import { fieldText, type Fields } from './tokenize';
 import type { NlbDocument } from './types';
-import { endpoint, LineError, measurement, text, timestamp } from './values';
+import { endpoint, LineError, measurement, text, noTime, timestamp } from './values';
 
 /** Version 1.0 ended at `domain_name` (18 fields). */
 export const NLB_MIN_FIELDS = 18;
@@ -11,7 +11,7 @@ export function parseNlb(f: Fields): NlbDocument {
   if (n < NLB_MIN_FIELDS) throw new LineError(`nlb: expected at least ${NLB_MIN_FIELDS} fields, got ${n}`);
   const client = endpoint(f, 5, 'client:port');
   const destination = endpoint(f, 6, 'destination:port');
-  return {
+  const doc: NlbDocument = {
     type: fieldText(f, 0),
     version: fieldText(f, 1),
     time: timestamp(f, 2, 'time')!,
@@ -37,6 +37,9 @@ export function parseNlb(f: Fields): NlbDocument {
     alpn_client_preference_list: n > 20 ? alpnList(fieldText(f, 20)) : undefined,
     tls_connection_creation_time: n > 21 ? timestamp(f, 21, 'tls_connection_creation_time') : undefined,
   };
+  // Indexed by day: a record without any time (it used to throw while naming its index) fails with the reason.
+  if (doc.time === undefined && doc.tls_connection_creation_time === undefined) throw noTime(f, 2);
+  return doc;
 }
 
 /** `"h2","http/1.1"` (quotes inside an unquoted field; one fixture escapes them as `\"`) → `['h2', 'http/1.1']`. */

@@ -125,7 +125,7 @@ export function decimal(v: string, from: number, to: number): number {
   return neg ? -value : value;
 }
 
-const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+export const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 function slow(v: string, from: number, to: number): number {
   const s = v.slice(from, to);
@@ -163,6 +163,11 @@ export function timestamp(f: Fields, i: number, field: string): string | undefin
   return f.line.charCodeAt(to - 1) === 90 /* Z */ ? v : `${v}Z`;
 }
 
+/** A record with no time at all (its time fields all `-` or empty) cannot be indexed by day: it fails with this. */
+export function noTime(f: Fields, i: number): LineError {
+  return new LineError(`time: expected an ISO 8601 timestamp, got "${clip(fieldText(f, i))}"`);
+}
+
 export function timestampText(v: string, field: string): string {
   if (!looksLikeTimestamp(v)) throw new LineError(`${field}: expected an ISO 8601 timestamp, got "${clip(v)}"`);
   if (!calendarValid(v, 0)) throw new LineError(`${field}: "${clip(v)}" is not a real date and time`);
@@ -197,12 +202,31 @@ export function calendarValid(v: string, from: number): boolean {
   const month = v.charCodeAt(from + 5) * 10 + v.charCodeAt(from + 6) - 528;
   const day = v.charCodeAt(from + 8) * 10 + v.charCodeAt(from + 9) - 528;
   const hour = v.charCodeAt(from + 11) * 10 + v.charCodeAt(from + 12) - 528;
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || v.charCodeAt(from + 14) > 53 || v.charCodeAt(from + 17) > 53) return false;
+  if (!clockValid(month, day, hour, v.charCodeAt(from + 14), v.charCodeAt(from + 17))) return false;
   if (day <= 28) return true;
-  if (month === 2) {
-    const year = (v.charCodeAt(from) - 48) * 1000 + (v.charCodeAt(from + 1) - 48) * 100 + (v.charCodeAt(from + 2) - 48) * 10 + v.charCodeAt(from + 3) - 48;
-    return day <= (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28);
-  }
+  const year = (v.charCodeAt(from) - 48) * 1000 + (v.charCodeAt(from + 1) - 48) * 100 + (v.charCodeAt(from + 2) - 48) * 10 + v.charCodeAt(from + 3) - 48;
+  return dayInMonth(year, month, day);
+}
+
+/** The same check on the bytes of a shape-checked timestamp at b[from] (the byte-level ALB path). */
+export function calendarValidBytes(b: Uint8Array, from: number): boolean {
+  const month = b[from + 5]! * 10 + b[from + 6]! - 528;
+  const day = b[from + 8]! * 10 + b[from + 9]! - 528;
+  const hour = b[from + 11]! * 10 + b[from + 12]! - 528;
+  if (!clockValid(month, day, hour, b[from + 14]!, b[from + 17]!)) return false;
+  if (day <= 28) return true;
+  const year = (b[from]! - 48) * 1000 + (b[from + 1]! - 48) * 100 + (b[from + 2]! - 48) * 10 + b[from + 3]! - 48;
+  return dayInMonth(year, month, day);
+}
+
+/** Month 1..12, day ≥ 1, hour ≤ 23, minutes and seconds (their tens digit's character code) ≤ 59. */
+function clockValid(month: number, day: number, hour: number, minuteTens: number, secondTens: number): boolean {
+  return month >= 1 && month <= 12 && day >= 1 && hour <= 23 && minuteTens <= 53 && secondTens <= 53;
+}
+
+/** Whether `day` (> 28) exists in that month. */
+function dayInMonth(year: number, month: number, day: number): boolean {
+  if (month === 2) return day <= (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28);
   return day <= (month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31);
 }
 

@@ -216,7 +216,14 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
       }
     }
 
-    return {
+    /** After an item went into the current body: send it when full; backpressure as `add` documents. */
+    function added(): Promise<void> | undefined {
+      if (current.used >= maxBulkBytes) dispatch();
+      if (pending.size < concurrency) return undefined;
+      return Promise.race(pending).then(() => undefined);
+    }
+
+    const session: BulkSession<R> = {
       add(item) {
         if (finished) throw new Error('bulk session: add() after finish()');
         const line = actionLine(item);
@@ -242,9 +249,25 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
           reserve(bytes);
         }
         appendItem(current, item, line, source, original);
-        if (current.used >= maxBulkBytes) dispatch();
-        if (pending.size < concurrency) return undefined;
-        return Promise.race(pending).then(() => undefined);
+        return added();
+      },
+      addWritten(item, writer) {
+        if (finished) throw new Error('bulk session: add() after finish()');
+        const bytes = writer.maxBytes;
+        if (bytes > maxBulkBytes) {
+          // Too large for any body as written: through `add`, which truncates the source to fit.
+          const scratch = Buffer.allocUnsafe(bytes);
+          const end = writer.write(scratch, 0);
+          return session.add({ ...item, source: scratch.toString('utf8', writer.sourceStart, end - 1) });
+        }
+        if (current.used + bytes > current.buf.length) reserve(bytes);
+        const start = current.used;
+        current.used = writer.write(current.buf, start);
+        current.slots.push({
+          ref: item.ref, index: item.index, id: item.id, action: item.action, start, sourceStart: writer.sourceStart, end: current.used,
+          original: undefined, lastStatus: 0, lastError: '',
+        });
+        return added();
       },
       async finish() {
         finished = true;
@@ -254,6 +277,7 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
         return out;
       },
     };
+    return session;
   }
 
   async function send<R>(items: BulkItem<R>[], opts: SendOptions): Promise<BulkOutcome<R>> {

@@ -5,6 +5,6 @@ export type { ItemResult, ItemVerdict, RequestVerdict } from './response';
 export { truncateDocument, cutUtf8, TRUNCATED_FIELD, ORIGINAL_BYTES_FIELD } from './truncate';
 export { fullJitterDelay } from './backoff';
 export { envCredentials, signRequest } from './signer';
-export type { AwsCredentials, BulkClient, BulkClientConfig, BulkItem, BulkOutcome, ItemFailure, RetryPolicy, SendOptions } from './types';
+export type { AwsCredentials, BulkClient, BulkClientConfig, BulkItem, BulkOutcome, BulkSession, ItemFailure, ItemWriter, RetryPolicy, SendOptions } from './types';
 export { createRestClient } from './rest';
 export type { RestClient, RestClientConfig, RestResponse } from './rest';

@@ -90,8 +90,23 @@ export interface SendOptions {
  */
 export interface BulkSession<R> {
   add(item: BulkItem<R>): Promise<void> | undefined;
+  /**
+   * As `add`, for an item whose bytes the caller writes itself (action line, source, newline)
+   * straight into the request body: no strings per item. Optional: sessions without it take `add`.
+   */
+  addWritten?(item: Omit<BulkItem<R>, 'source'>, writer: ItemWriter): Promise<void> | undefined;
   /** Sends the last body, waits for every request and retry, and returns the outcome. */
   finish(): Promise<BulkOutcome<R>>;
+}
+
+/** Writes one whole `_bulk` item (action line, source, newline) into a request body. */
+export interface ItemWriter {
+  /** Most bytes `write` may write. */
+  readonly maxBytes: number;
+  /** Writes the item at `buf[at]` (room for `maxBytes` is there) and returns the offset after its newline. */
+  write(buf: Buffer, at: number): number;
+  /** Offset of the source (after the action line) in the last `write`. */
+  readonly sourceStart: number;
 }
 
 export interface BulkClient {

@@ -65,6 +65,19 @@ describe('elb parser: hostile lines never lose a record silently', () => {
     }
   });
 
+  it('fails an ALB or NLB line with no time at all (`-`, `""`) with the reason, instead of throwing', () => {
+    // Given records whose time field is a sentinel and that have no creation time to fall back on
+    const alb = ALB_2016.replace('2016-08-10T23:39:43.065466Z', '-');
+    const nlb = NLB_V1.replace('2018-12-20T02:59:40', '""');
+    // Then each is a failed line naming the field (it used to throw while naming the index)
+    expect(reason(parseLine(alb))).to.equal('time: expected an ISO 8601 timestamp, got "-"');
+    expect(reason(parseLine(nlb))).to.equal('time: expected an ISO 8601 timestamp, got "\"\""');
+    // And a line with request_creation_time still indexes by it, without `time`, as before
+    const r = parseLine(albWith(2, '-'));
+    expect(r.kind === 'doc' && r.timestamp).to.equal('2018-07-02T22:22:48.364000Z');
+    expect(r.kind === 'doc' && (r.doc as AlbDocument).time).to.equal(undefined);
+  });
+
   it('decodes a run of 150,000 \\xHH escapes without a stack overflow', () => {
     // Given a quoted user agent made of 150,000 escaped bytes (MAX_LINE_BYTES raised to megabytes)
     const agent = '\\x41'.repeat(150_000);

@@ -320,6 +320,37 @@ describe('shared OpenSearch bulk client (against the local _bulk server)', () =>
     expect(server.documents().map((d) => d.source.n)).to.deep.equal(Array.from({ length: 50 }, (_, i) => i));
   });
 
+  it('takes items the caller writes into the body (addWritten) alongside add(), and sends one too large for a body truncated', async () => {
+    // Given 2 KiB bodies sent one at a time (so they arrive in order) and a writer that writes an item's NDJSON bytes itself
+    const c = client({ maxBulkBytes: 2048, concurrency: 1 });
+    const session = c.open<number>(soon());
+    const writer = (item: BulkItem<number>, maxBytes: number) => ({
+      maxBytes,
+      sourceStart: 0,
+      write(buf: Buffer, at: number): number {
+        const line = `{"create":{"_index":"${item.index}","_id":"${item.id}"}}\n`;
+        this.sourceStart = at + buf.write(line, at);
+        return this.sourceStart + buf.write(`${item.source}\n`, this.sourceStart);
+      },
+    });
+    // When items alternate between add() and addWritten(), one written item being larger than a body
+    const all = items(40, { pad: 60 });
+    all[21] = { ...all[21]!, source: JSON.stringify({ n: 21, msg: 'y'.repeat(3000) }) };
+    for (const item of all) {
+      const wait = item.ref % 2 === 0 ? session.add(item) : session.addWritten!(item, writer(item, Buffer.byteLength(item.source) + 200));
+      if (wait) await wait;
+    }
+    const out = await session.finish();
+    // Then every item arrived in order, the large one truncated to fit, and each written item's id is its own
+    expect(out.indexed).to.equal(40);
+    expect(out.truncated).to.equal(1);
+    expect(out.requests).to.be.greaterThan(2);
+    const docs = server.documents();
+    expect(docs.map((d) => d.source.n)).to.deep.equal(Array.from({ length: 40 }, (_, i) => i));
+    expect(docs.map((d) => d.id)).to.deep.equal(all.map((i) => i.id));
+    expect(JSON.stringify(docs[21]!.source).length).to.be.lessThan(2048);
+  });
+
   it('keeps documents intact when full-size buffers are reused across sends', async () => {
     // Given a client with a small cap, used for two sends in a row
     const c = client({ maxBulkBytes: 4096 });

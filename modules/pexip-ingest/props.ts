@@ -7,7 +7,7 @@ import { STORAGE_CLASSES } from '../common/hardened-bucket';
 import { validateEventSource } from '../common/kinesis-event-source';
 import type { PolicyStatement } from '../common/iam';
 import { validateOpenSearchTarget, type OpenSearchTarget } from '../common/opensearch-target';
-import { checkInt, checkName, failFor, isLiteral } from '../common/validation';
+import { checkInt, checkName, checkOneOf, failFor, isLiteral } from '../common/validation';
 import { DEFAULTS as PIPELINE_DEFAULTS, type EventSourceOptions, type FailureQueueOptions, type StreamOptions } from '../log-pipeline/props';
 import { AGENT_DEFAULTS, HOST_GLOB_PATTERN, type AgentOptions } from './agent';
 
@@ -108,9 +108,7 @@ const fail = failFor('PexipIngest');
 /** Throws a clear error naming the first invalid prop. */
 export function validate(p: PexipIngestProps): void {
   checkName(fail, p.name);
-  const retention = (what: string, v: number | undefined): void => {
-    if (v !== undefined && !(LOG_RETENTION_DAYS as readonly number[]).includes(v)) fail(`${what} must be one of ${LOG_RETENTION_DAYS.join(', ')}, got ${v}`);
-  };
+  const retention = (what: string, v: number | undefined): void => checkOneOf(fail, what, v, LOG_RETENTION_DAYS);
   retention('rawRetentionDays', p.rawRetentionDays);
   retention('jsonCopy.retentionDays', p.jsonCopy?.retentionDays);
   retention('wrangler.logRetentionDays', p.wrangler?.logRetentionDays);

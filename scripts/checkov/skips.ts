@@ -40,7 +40,7 @@ const PEXIP_EXPORT_BUCKET = 'aws_s3_bucket.pexip_exports_bucket';
 /** GlueCatalog's Athena query results (expire after 30 days by default). */
 const ATHENA_RESULTS_BUCKET = 'aws_s3_bucket.catalog_results_bucket_bucket';
 
-export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
+const EXAMPLE_STACK_SKIPS: readonly CheckovSkip[] = [
   // ---- KMS key policies (modules/common/encryption-key.ts)
   ...['CKV_AWS_109', 'CKV_AWS_111', 'CKV_AWS_356'].map((check) => ({
     check,
@@ -193,4 +193,23 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
     resources: [ATHENA_RESULTS_BUCKET],
     reason: 'Choice: Athena writes query results and returns them to the caller of the query; nothing consumes bucket events.',
   },
+];
+
+/**
+ * A registry module's address of an example-stack resource: the modules (scripts/modules/definitions.ts)
+ * are the same constructs under the same construct ids as the example app (`logs`, `elb`, `pexip`,
+ * `catalog`), called as `module "<id>"` by their examples, so checkov finds the same resources,
+ * addressed `module.<id>.<type>.<name>` (`data.module.<id>.<type>.<name>` for data sources).
+ */
+export function registryModuleAddress(address: string): string {
+  const data = address.startsWith('data.');
+  const [type, name] = (data ? address.slice(5) : address).split('.');
+  const id = name!.split('_')[0];
+  return `${data ? 'data.' : ''}module.${id}.${type}.${name}`;
+}
+
+export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
+  ...EXAMPLE_STACK_SKIPS,
+  // The registry modules: the same findings for the same reasons (same constructs, same defaults), nothing more.
+  ...EXAMPLE_STACK_SKIPS.map((s) => ({ ...s, target: 'registry-modules' as const, resources: s.resources.map(registryModuleAddress) })),
 ];

@@ -62,11 +62,12 @@ const nameInput = (inputs: ModuleInputs) => inputs.text('name', 'Names every res
 export const MODULES: readonly ModuleDefinition[] = [
   {
     name: 'log-pipeline',
-    constructId: 'pipeline',
+    // The example app's construct ids, so the module's addresses read the same (`aws_kinesis_stream.logs_stream`).
+    constructId: 'logs',
     construct: 'LogPipeline',
     summary: 'CloudWatch Logs → Kinesis Data Streams → shipper Lambda → OpenSearch, with KMS, a failure queue, a dead-letter bucket and alarms.',
     build(stack, inputs) {
-      new LogPipeline(stack, 'pipeline', {
+      new LogPipeline(stack, 'logs', {
         name: nameInput(inputs),
         logGroupNames: inputs.list('log_group_names', 'Log groups of this account to subscribe (one subscription filter each, keyed by name).', LOG_GROUP_NAME_RULE),
         filterPattern: inputs.textOr('filter_pattern', 'CloudWatch Logs filter pattern of the subscriptions ("" = every event).', PIPELINE.filterPattern),

@@ -15,6 +15,8 @@ import { ELB_LOG_PREFIX_FORBIDDEN, ELB_LOG_PREFIX_RULE, ELB_PROCESSOR_DEFAULTS }
 import { GlueCatalog } from '../../modules/glue-catalog';
 import { LogPipeline } from '../../modules/log-pipeline';
 import { DEFAULTS as PIPELINE, QUEUE_RETENTION_SECONDS_RULE, STREAM_RETENTION_HOURS_RULE } from '../../modules/log-pipeline/props';
+import { OpenSearchDomain } from '../../modules/opensearch';
+import { DOMAIN_NAME_RULE, IAM_ROLE_ARN_RULE, OPENSEARCH_DOMAIN_DEFAULTS, VOLUME_SIZE_GB_RULE } from '../../modules/opensearch/domain';
 import { PexipIngest } from '../../modules/pexip-ingest';
 import { DEFAULTS as PEXIP } from '../../modules/pexip-ingest/props';
 import { excludesValidation } from '../../modules/common/variable-validation';
@@ -149,5 +151,24 @@ export const MODULES: readonly ModuleDefinition[] = [
       });
     },
     example: { name: 'example-catalog', pexip_bucket_name: 'example-pexip-exports', elb_bucket_name: 'example-elb-logs' },
+  },
+  {
+    name: 'opensearch-domain',
+    constructId: 'opensearch',
+    construct: 'OpenSearchDomain',
+    summary: 'An OpenSearch Service domain with secure defaults: KMS at rest, node-to-node encryption, HTTPS with the current TLS policy, fine-grained access control with an IAM master role, audit/error/slow logs in KMS-encrypted log groups.',
+    build(stack, inputs) {
+      const d = OPENSEARCH_DOMAIN_DEFAULTS;
+      new OpenSearchDomain(stack, 'opensearch', {
+        domainName: inputs.text('domain_name', 'Name of the domain.', DOMAIN_NAME_RULE),
+        masterRoleArn: inputs.text('master_role_arn', 'IAM role that is the fine-grained access control master user (maps to all_access).', IAM_ROLE_ARN_RULE),
+        engineVersion: inputs.textOr('engine_version', 'OpenSearch engine version.', d.engineVersion),
+        instanceType: inputs.textOr('instance_type', 'Instance type of the data nodes (2 nodes over 2 Availability Zones).', d.instanceType),
+        volumeSizeGb: inputs.integer('volume_size_gb', 'gp3 EBS volume per data node, GiB.', d.volumeSizeGb, VOLUME_SIZE_GB_RULE),
+        logRetentionDays: inputs.oneOf('log_retention_days', 'Retention of the audit, slow and error log groups, days.', d.logRetentionDays, LOG_RETENTION_DAYS),
+        tags: inputs.tags(),
+      });
+    },
+    example: { domain_name: 'logs', master_role_arn: 'arn:aws:iam::123456789012:role/opensearch-admin' },
   },
 ];

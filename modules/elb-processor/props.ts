@@ -1,6 +1,6 @@
 import { ELB_DEFAULTS } from '../../functions/elb-processor/contract';
 import type { TextRule } from '../../functions/shared/contract';
-import type { AlarmsOption } from '../common/alarms';
+import { validateAlarmsOption, type AlarmsOption } from '../common/alarms';
 import { LOG_RETENTION_DAYS, type FunctionOptions } from '../common/bundled-function';
 import { EXPIRATION_DAYS_RULE, validateDeadLetter, type DeadLetterOptions } from '../common/dead-letter';
 import { STORAGE_CLASSES } from '../common/hardened-bucket';
@@ -138,4 +138,5 @@ export function validateElbProcessorProps(p: ElbProcessorProps): void {
   }
   checkInt(fail, 'alarms.failedLinesThreshold', p.alarms?.failedLinesThreshold, 1, 1_000_000_000);
   if (p.alarms?.topicArn && p.alarms.enabled === false) fail('alarms.topicArn given but alarms.enabled is false');
+  validateAlarmsOption(p.alarms, fail);
 }

@@ -1,7 +1,7 @@
 import { Token } from 'cdktf';
 import { INDEX_PREFIX_RULE, LOG_GROUP_NAME_RULE } from '../../functions/shared/contract';
 import { SHIPPER_DEFAULTS } from '../../functions/shipper/contract';
-import type { AlarmsOption } from '../common/alarms';
+import { validateAlarmsOption, type AlarmsOption } from '../common/alarms';
 import { LOG_RETENTION_DAYS, type FunctionOptions } from '../common/bundled-function';
 import { DEAD_LETTER_DEFAULTS, validateDeadLetter, type DeadLetterOptions } from '../common/dead-letter';
 import type { PolicyStatement } from '../common/iam';
@@ -209,6 +209,7 @@ export function validate(p: LogPipelineProps): void {
 
   // Alarms
   if (p.alarms) checkInt(fail, 'alarms.iteratorAgeThresholdMs', p.alarms.iteratorAgeThresholdMs, 1000, 604_800_000, ' ms');
+  validateAlarmsOption(p.alarms, fail);
 }
 
 /** The event source mapping's defaults, as the shared builder (modules/common/kinesis-event-source.ts) takes them. */

@@ -1,6 +1,6 @@
 import { KEY_PREFIX_RULE } from '../../functions/shared/contract';
 import { PEXIP_DEFAULTS } from '../../functions/pexip-wrangler/contract';
-import type { AlarmsOption } from '../common/alarms';
+import { validateAlarmsOption, type AlarmsOption } from '../common/alarms';
 import { LOG_RETENTION_DAYS, type FunctionOptions } from '../common/bundled-function';
 import { validateDeadLetter, type DeadLetterOptions } from '../common/dead-letter';
 import { STORAGE_CLASSES } from '../common/hardened-bucket';
@@ -125,6 +125,7 @@ export function validate(p: PexipIngestProps): void {
   if (x.enabled === false && p.jsonCopy?.enabled === false && !p.opensearch) fail('nothing to do: the S3 export and the JSON copy are off and there is no opensearch target');
   if (p.opensearch) validateOpenSearchTarget(p.opensearch, fail);
   validateDeadLetter(p.deadLetter, fail);
+  validateAlarmsOption(p.alarms, fail);
   validateEventSource(p.eventSource, fail);
   for (const h of [...(p.agent?.managementNodeHosts ?? []), ...(p.agent?.conferencingNodeHosts ?? [])]) {
     if (!HOST_GLOB_PATTERN.test(h)) fail(`agent hosts must be host folder names or globs (${HOST_GLOB_PATTERN}), got "${h}"`);

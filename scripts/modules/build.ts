@@ -90,7 +90,7 @@ export function buildModule(def: ModuleDefinition, outDir: string): BuiltModule 
         zips.add(a.zip);
       }
       const b = { ...block, text };
-      if (b.kind === 'variable') variables.push(b);
+      if (b.kind === 'variable') variables.push(inputs.nullDefaults.has(b.labels[0]) ? { ...b, text: b.text.replace(/\n\}$/, '\n  default = null\n}') } : b);
       else if (b.kind === 'output') outputs.push(renameOutput(b, def.constructId));
       else main.push(b);
     }

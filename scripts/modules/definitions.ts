@@ -5,6 +5,7 @@
  */
 import type { TerraformStack } from 'cdktf';
 import { BUCKET_NAME_RULE, ENDPOINT_RULE, INDEX_PREFIX_RULE, LOG_GROUP_NAME_RULE, BULK_BYTES } from '../../functions/shared/contract';
+import { SNS_TOPIC_ARN_RULE } from '../../modules/common/alarms';
 import { LOG_RETENTION_DAYS, MEMORY_SIZE_RULE, TIMEOUT_RULE } from '../../modules/common/bundled-function';
 import { DEAD_LETTER_DEFAULTS, EXPIRATION_DAYS_RULE } from '../../modules/common/dead-letter';
 import { BATCH_SIZE_RULE } from '../../modules/common/kinesis-event-source';
@@ -59,6 +60,9 @@ function functionInputs(inputs: ModuleInputs, prefix: string, d: { memorySize: n
   };
 }
 
+/** The alarms' SNS topic (alarms are always on in the modules; null = visible in the console only). */
+const alarmInputs = (inputs: ModuleInputs) => ({ topicArn: inputs.optionalText('alarm_topic_arn', 'SNS topic notified on ALARM and OK (null: alarms in the console only).', SNS_TOPIC_ARN_RULE) });
+
 const nameInput = (inputs: ModuleInputs) => inputs.text('name', 'Names every resource (functions, roles, stream, buckets, alarms).', NAME_RULE);
 
 export const MODULES: readonly ModuleDefinition[] = [
@@ -83,6 +87,7 @@ export const MODULES: readonly ModuleDefinition[] = [
         deadLetter: {
           expirationDays: inputs.integer('dead_letter_expiration_days', 'Days after which dead-letter objects expire.', DEAD_LETTER_DEFAULTS.expirationDays, EXPIRATION_DAYS_RULE),
         },
+        alarms: alarmInputs(inputs),
         tags: inputs.tags(),
       });
     },
@@ -114,6 +119,7 @@ export const MODULES: readonly ModuleDefinition[] = [
         deadLetter: {
           expirationDays: inputs.integer('dead_letter_expiration_days', 'Days after which dead-letter objects expire.', DEAD_LETTER_DEFAULTS.expirationDays, EXPIRATION_DAYS_RULE),
         },
+        alarms: alarmInputs(inputs),
         tags: inputs.tags(),
       });
     },
@@ -129,6 +135,7 @@ export const MODULES: readonly ModuleDefinition[] = [
         name: nameInput(inputs),
         opensearch: openSearchInputs(inputs, PEXIP.indexPrefix, PEXIP.maxBulkBytes),
         wrangler: functionInputs(inputs, 'wrangler', PEXIP),
+        alarms: alarmInputs(inputs),
         tags: inputs.tags(),
       });
     },

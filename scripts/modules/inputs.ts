@@ -32,14 +32,17 @@ const hcl = (v: unknown): string => JSON.stringify(v);
  */
 export class ModuleInputs {
   readonly rows: InputRow[] = [];
+  /** Variables whose default is null (optional inputs). */
+  readonly nullDefaults = new Set<string>();
 
   constructor(private readonly stack: TerraformStack) {}
 
   private variable(name: string, type: string, description: string, def: unknown, validations: (v: TerraformVariable) => VariableValidation[]): TerraformVariable {
-    const v = new TerraformVariable(this.stack, name, { type, description, default: def });
+    const v = new TerraformVariable(this.stack, name, { type, description, default: def ?? undefined });
     // cdktf drops falsy defaults ("" would make the variable required): set them explicitly.
     if (def === '' || def === 0 || def === false) v.addOverride('default', def);
-    if (def === null) v.addOverride('default', null);
+    // cdktf cannot write `default = null` (an override with null fails): build.ts adds it to the HCL.
+    if (def === null) this.nullDefaults.add(name);
     const list = validations(v);
     for (const check of list) v.addValidation(check);
     this.rows.push({ name, type, description, default: def === undefined ? undefined : hcl(def), rules: list.map((c) => c.errorMessage) });

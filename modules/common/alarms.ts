@@ -1,4 +1,7 @@
 import { Construct } from 'constructs';
+import { Fn } from 'cdktf';
+import type { TextRule } from '../../functions/shared/contract';
+import { isLiteral, type Fail } from './validation';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 
 /**
@@ -10,6 +13,16 @@ export interface AlarmsOption {
   readonly enabled?: boolean;
   /** SNS topic notified on ALARM and OK. @default none (alarms visible in the console only) */
   readonly topicArn?: string;
+}
+
+/** An SNS topic ARN (alarm actions). */
+export const SNS_TOPIC_ARN_RULE: TextRule = { pattern: /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, describe: 'an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)' };
+
+/** A literal topic ARN must satisfy SNS_TOPIC_ARN_RULE (a Terraform variable carries the rule as its validation). */
+export function validateAlarmsOption(a: AlarmsOption | undefined, fail: Fail): void {
+  if (a?.topicArn !== undefined && isLiteral(a.topicArn) && !SNS_TOPIC_ARN_RULE.pattern.test(a.topicArn)) {
+    fail(`alarms.topicArn must be ${SNS_TOPIC_ARN_RULE.describe}, got "${a.topicArn}"`);
+  }
 }
 
 /** One alarm: a metric, how to aggregate it over 5 minutes, and when it breaches. */
@@ -40,7 +53,8 @@ export class MetricAlarms extends Construct {
 
   constructor(scope: Construct, id: string, p: MetricAlarmsProps) {
     super(scope, id);
-    const actions = p.topicArn ? [p.topicArn] : undefined;
+    // A topic given as a Terraform variable may be null (no topic): compact() drops it at plan time.
+    const actions = p.topicArn === undefined ? undefined : isLiteral(p.topicArn) ? [p.topicArn] : Fn.compact([p.topicArn]);
     this.alarms = p.specs.map(
       (s) =>
         new CloudwatchMetricAlarm(this, s.id, {

@@ -9,6 +9,7 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { bundleFunction } from './function-bundle';
 import { PolicyStatement, policyDocument, trustPolicy } from './iam';
 import { useStableLogicalIds } from './logical-ids';
+import { checkIntRule, checkOneOf, failFor, type IntRule } from './validation';
 
 /**
  * A Lambda function built from `functions/<functionDir>/index.ts`, with everything it needs to
@@ -38,6 +39,11 @@ import { useStableLogicalIds } from './logical-ids';
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
+
+/** Lambda memory, MB. */
+export const MEMORY_SIZE_RULE: IntRule = { min: 128, max: 10_240, unit: ' MB' };
+/** Lambda timeout, seconds. */
+export const TIMEOUT_RULE: IntRule = { min: 1, max: 900, unit: ' seconds' };
 
 export type ApplicationLogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
 export type SystemLogLevel = 'DEBUG' | 'INFO' | 'WARN';
@@ -152,15 +158,11 @@ function validate(id: string, p: BundledFunctionProps, functionName: string): vo
   if (!/^[a-z0-9][a-z0-9-]*$/.test(p.functionDir)) {
     throw new Error(`${where}: functionDir must be a folder name under functions/, got "${p.functionDir}"`);
   }
-  if (p.memorySize !== undefined && !(Number.isInteger(p.memorySize) && p.memorySize >= 128 && p.memorySize <= 10240)) {
-    throw new Error(`${where}: memorySize must be an integer 128..10240 MB, got ${p.memorySize}`);
-  }
-  if (p.timeout !== undefined && !(Number.isInteger(p.timeout) && p.timeout >= 1 && p.timeout <= 900)) {
-    throw new Error(`${where}: timeout must be an integer 1..900 seconds, got ${p.timeout}`);
-  }
-  if (p.logRetentionDays !== undefined && !(LOG_RETENTION_DAYS as readonly number[]).includes(p.logRetentionDays)) {
-    throw new Error(`${where}: logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}, got ${p.logRetentionDays}`);
-  }
+  // Tokens (Terraform variables of the registry modules) are checked by the variables' validation.
+  const fail = failFor(where);
+  checkIntRule(fail, 'memorySize', p.memorySize, MEMORY_SIZE_RULE);
+  checkIntRule(fail, 'timeout', p.timeout, TIMEOUT_RULE);
+  checkOneOf(fail, 'logRetentionDays', p.logRetentionDays, LOG_RETENTION_DAYS);
   if (p.reservedConcurrency !== undefined && !(Number.isInteger(p.reservedConcurrency) && p.reservedConcurrency >= 1)) {
     throw new Error(`${where}: reservedConcurrency must be an integer >= 1 (0 would stop the function), got ${p.reservedConcurrency}`);
   }

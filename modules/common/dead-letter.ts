@@ -4,7 +4,7 @@ import type { DeployEnvironment } from './environment';
 import { viaService } from './encryption-key';
 import { HardenedBucket } from './hardened-bucket';
 import type { PolicyStatement } from './iam';
-import { checkInt, isLiteral, type Fail } from './validation';
+import { checkIntRule, isLiteral, type Fail, type IntRule } from './validation';
 
 /** Where a function writes what it cannot index (the shared dead-letter schema, functions/shared/README.md). */
 export interface DeadLetterOptions {
@@ -16,6 +16,9 @@ export interface DeadLetterOptions {
   readonly expirationDays?: number;
 }
 
+/** Days before an object of a created bucket expires (also the ELB log bucket's rule). */
+export const EXPIRATION_DAYS_RULE: IntRule = { min: 1, max: 36_500, unit: ' days' };
+
 export const DEAD_LETTER_DEFAULTS = { prefix: DEFAULT_DEAD_LETTER_PREFIX, expirationDays: 90 } as const;
 
 export function validateDeadLetter(d: DeadLetterOptions | undefined, fail: Fail, where = 'deadLetter'): void {
@@ -24,7 +27,7 @@ export function validateDeadLetter(d: DeadLetterOptions | undefined, fail: Fail,
     fail(`${where}.prefix must be ${KEY_PREFIX_RULE.describe}, got "${d.prefix}"`);
   }
   if (d.existingBucket && d.expirationDays !== undefined) fail(`${where}.expirationDays applies only to a created bucket`);
-  checkInt(fail, `${where}.expirationDays`, d.expirationDays, 1, 36_500, ' days');
+  checkIntRule(fail, `${where}.expirationDays`, d.expirationDays, EXPIRATION_DAYS_RULE);
   if (d.existingBucket && isLiteral(d.existingBucket.name) && !BUCKET_NAME_RULE.pattern.test(d.existingBucket.name)) {
     fail(`${where}.existingBucket.name is not a bucket name: "${d.existingBucket.name}" (${BUCKET_NAME_RULE.describe})`);
   }

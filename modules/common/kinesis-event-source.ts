@@ -2,7 +2,10 @@ import { Construct } from 'constructs';
 import type { ITerraformDependable } from 'cdktf';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import type { EventSourceOptions } from '../log-pipeline/props';
-import { checkInt, type Fail } from './validation';
+import { checkInt, checkIntRule, type Fail, type IntRule } from './validation';
+
+/** Kinesis records per invocation. */
+export const BATCH_SIZE_RULE: IntRule = { min: 1, max: 10_000 };
 
 /**
  * A function's Kinesis event source mapping with the settings every stream consumer here shares:
@@ -11,7 +14,7 @@ import { checkInt, type Fail } from './validation';
  */
 export function validateEventSource(e: EventSourceOptions | undefined, fail: Fail): void {
   const o = e ?? {};
-  checkInt(fail, 'eventSource.batchSize', o.batchSize, 1, 10_000);
+  checkIntRule(fail, 'eventSource.batchSize', o.batchSize, BATCH_SIZE_RULE);
   checkInt(fail, 'eventSource.maxBatchingWindowSeconds', o.maxBatchingWindowSeconds, 0, 300, ' s');
   checkInt(fail, 'eventSource.parallelizationFactor', o.parallelizationFactor, 1, 10);
   checkInt(fail, 'eventSource.maximumRetryAttempts', o.maximumRetryAttempts, 0, 10_000, ' (finite: -1 is refused)');

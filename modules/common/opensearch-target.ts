@@ -1,6 +1,6 @@
-import { BULK_BYTES, ENDPOINT_RULE, INDEX_PREFIX_RULE, OPENSEARCH_SERVICES, TARGET_ENV, type OpenSearchService } from '../../functions/shared/contract';
+import { BULK_BYTES, ENDPOINT_RULE, INDEX_PREFIX_RULE, OPENSEARCH_SERVICES, TARGET_ENV, type OpenSearchService, type TextRule } from '../../functions/shared/contract';
 import type { PolicyStatement } from './iam';
-import { checkInt, isLiteral, type Fail } from './validation';
+import { checkIntRule, isLiteral, numberText, type Fail } from './validation';
 
 /**
  * Where a function writes: one OpenSearch Service domain or one Serverless collection. Every
@@ -24,9 +24,11 @@ export interface OpenSearchTarget {
 
 export const OPENSEARCH_TARGET_DEFAULTS = { service: 'es' } as const;
 
-/** ARN rules of the two kinds of target. */
-export const DOMAIN_ARN_PATTERN = /^arn:aws[a-z-]*:es:[a-z0-9-]+:\d{12}:domain\/[a-z][a-z0-9-]{2,27}$/;
-export const COLLECTION_ARN_PATTERN = /^arn:aws[a-z-]*:aoss:[a-z0-9-]+:\d{12}:collection\/[a-z0-9]+$/;
+/** ARN rules of the two kinds of target (RE2-compatible: the registry modules' variables carry them). */
+export const DOMAIN_ARN_RULE: TextRule = { pattern: /^arn:aws[a-z-]*:es:[a-z0-9-]+:\d{12}:domain\/[a-z][a-z0-9-]{2,27}$/, describe: 'an OpenSearch Service domain ARN (arn:aws:es:<region>:<account>:domain/<name>)' };
+export const COLLECTION_ARN_RULE: TextRule = { pattern: /^arn:aws[a-z-]*:aoss:[a-z0-9-]+:\d{12}:collection\/[a-z0-9]+$/, describe: 'an OpenSearch Serverless collection ARN (arn:aws:aoss:<region>:<account>:collection/<id>)' };
+export const DOMAIN_ARN_PATTERN = DOMAIN_ARN_RULE.pattern;
+export const COLLECTION_ARN_PATTERN = COLLECTION_ARN_RULE.pattern;
 
 /** Checks a target; `fail` throws with the construct's name in front. Unresolved tokens are left to plan time. */
 export function validateOpenSearchTarget(t: OpenSearchTarget, fail: Fail, where = 'opensearch'): void {
@@ -46,7 +48,7 @@ export function validateOpenSearchTarget(t: OpenSearchTarget, fail: Fail, where 
   if (t.indexPrefix !== undefined && isLiteral(t.indexPrefix) && !INDEX_PREFIX_RULE.pattern.test(t.indexPrefix)) {
     fail(`${where}.indexPrefix must be ${INDEX_PREFIX_RULE.describe}, got "${t.indexPrefix}"`);
   }
-  checkInt(fail, `${where}.maxBulkBytes`, t.maxBulkBytes, BULK_BYTES.min, BULK_BYTES.max, ' bytes');
+  checkIntRule(fail, `${where}.maxBulkBytes`, t.maxBulkBytes, { ...BULK_BYTES, unit: ' bytes' });
 }
 
 /** The target's environment variables (names from the functions' shared contract). */
@@ -55,7 +57,7 @@ export function openSearchEnvironment(t: OpenSearchTarget, defaults: { indexPref
     [TARGET_ENV.endpoint]: t.endpoint,
     [TARGET_ENV.service]: t.service ?? OPENSEARCH_TARGET_DEFAULTS.service,
     [TARGET_ENV.indexPrefix]: t.indexPrefix ?? defaults.indexPrefix,
-    [TARGET_ENV.maxBulkBytes]: String(t.maxBulkBytes ?? defaults.maxBulkBytes),
+    [TARGET_ENV.maxBulkBytes]: numberText(t.maxBulkBytes ?? defaults.maxBulkBytes),
   };
 }
 

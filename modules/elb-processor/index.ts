@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformLocal, TerraformOutput } from 'cdktf';
+import { Fn, TerraformLocal, TerraformOutput } from 'cdktf';
 import type { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
@@ -12,6 +12,7 @@ import { deployEnvironment } from '../common/environment';
 import { HardenedBucket } from '../common/hardened-bucket';
 import type { PolicyStatement } from '../common/iam';
 import { useStableLogicalIds } from '../common/logical-ids';
+import { isLiteral } from '../common/validation';
 import { openSearchEnvironment, openSearchWriteStatements } from '../common/opensearch-target';
 import { elbAlarmSpecs } from './alarms';
 import { ELB_ACCOUNT_BY_REGION } from './elb-accounts';
@@ -48,7 +49,11 @@ export class ElbProcessor extends Construct {
     const env = deployEnvironment(this);
     const functionName = props.processor?.functionName ?? name;
     const b = props.logBucket ?? {};
-    const keyPrefix = b.logPrefix ? `${b.logPrefix}/` : '';
+    // A prefix given as a Terraform variable may be "" (no prefix): "<prefix>/" with a lone "/"
+    // removed at plan time (cdktf's HCL renders a comparison with "" or 0 as `== undefined`).
+    const keyPrefix = b.logPrefix === undefined ? '' : isLiteral(b.logPrefix)
+      ? (b.logPrefix ? `${b.logPrefix}/` : '')
+      : Fn.replace(`${b.logPrefix}/`, '/^[/]$/', '');
     const logsPrefix = `${keyPrefix}AWSLogs/`;
 
     // --- Encryption: the function's log group and the dead-letter bucket. (The log bucket stays

@@ -1,11 +1,12 @@
 import { ELB_DEFAULTS } from '../../functions/elb-processor/contract';
-import type { AlarmsOption } from '../common/alarms';
+import type { TextRule } from '../../functions/shared/contract';
+import { validateAlarmsOption, type AlarmsOption } from '../common/alarms';
 import { LOG_RETENTION_DAYS, type FunctionOptions } from '../common/bundled-function';
-import { validateDeadLetter, type DeadLetterOptions } from '../common/dead-letter';
+import { EXPIRATION_DAYS_RULE, validateDeadLetter, type DeadLetterOptions } from '../common/dead-letter';
 import { STORAGE_CLASSES } from '../common/hardened-bucket';
 import type { PolicyStatement } from '../common/iam';
 import { validateOpenSearchTarget, type OpenSearchTarget } from '../common/opensearch-target';
-import { checkInt, checkName, failFor, isLiteral } from '../common/validation';
+import { checkInt, checkIntRule, checkName, checkOneOf, failFor, isLiteral } from '../common/validation';
 
 export interface ElbLifecycleTransition {
   /** Days after creation. */
@@ -82,6 +83,11 @@ export interface ElbProcessorProps {
   readonly tags?: Record<string, string>;
 }
 
+/** The prefix configured on the load balancers' access logs (empty for none). */
+export const ELB_LOG_PREFIX_RULE: TextRule = { pattern: /^([^/](.*[^/])?)?$/, describe: 'empty, or a key prefix that must not start or end with "/"' };
+/** ELB refuses a log prefix containing this. */
+export const ELB_LOG_PREFIX_FORBIDDEN = 'AWSLogs';
+
 /** Every default, in one place (the README's "Default settings" table lists these). */
 export const ELB_PROCESSOR_DEFAULTS = {
   indexPrefix: ELB_DEFAULTS.indexPrefix,
@@ -107,10 +113,10 @@ export function validateElbProcessorProps(p: ElbProcessorProps): void {
   if (b.existingBucketName && (b.expirationDays !== undefined || b.transitions || b.forceDestroy !== undefined))
     fail('logBucket.expirationDays, transitions and forceDestroy apply only to a created bucket');
   if (b.logPrefix !== undefined && isLiteral(b.logPrefix)) {
-    if (b.logPrefix.startsWith('/') || b.logPrefix.endsWith('/')) fail(`logBucket.logPrefix must not start or end with "/", got "${b.logPrefix}"`);
-    if (b.logPrefix.includes('AWSLogs')) fail('logBucket.logPrefix may not contain "AWSLogs" (ELB refuses such prefixes)');
+    if (!ELB_LOG_PREFIX_RULE.pattern.test(b.logPrefix)) fail(`logBucket.logPrefix must be ${ELB_LOG_PREFIX_RULE.describe}, got "${b.logPrefix}"`);
+    if (b.logPrefix.includes(ELB_LOG_PREFIX_FORBIDDEN)) fail(`logBucket.logPrefix may not contain "${ELB_LOG_PREFIX_FORBIDDEN}" (ELB refuses such prefixes)`);
   }
-  checkInt(fail, 'logBucket.expirationDays', b.expirationDays, 1, 36_500, ' days');
+  checkIntRule(fail, 'logBucket.expirationDays', b.expirationDays, EXPIRATION_DAYS_RULE);
   for (const t of b.transitions ?? []) {
     if (!(STORAGE_CLASSES as readonly string[]).includes(t.storageClass)) fail(`logBucket.transitions: unknown storageClass "${t.storageClass}" (one of ${STORAGE_CLASSES.join(', ')})`);
     checkInt(fail, 'logBucket.transitions[].days', t.days, 0, 36_500, ' days');
@@ -120,9 +126,7 @@ export function validateElbProcessorProps(p: ElbProcessorProps): void {
   if (p.notification && p.notification !== 's3' && p.notification !== 'eventbridge') fail(`notification must be "s3" or "eventbridge", got "${p.notification}"`);
   if (p.enableBucketEventBridge !== undefined && p.notification !== 'eventbridge') fail('enableBucketEventBridge applies only with notification: "eventbridge"');
   const fn = p.processor ?? {};
-  if (fn.logRetentionDays !== undefined && !(LOG_RETENTION_DAYS as readonly number[]).includes(fn.logRetentionDays)) {
-    fail(`processor.logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}, got ${fn.logRetentionDays}`);
-  }
+  checkOneOf(fail, 'processor.logRetentionDays', fn.logRetentionDays, LOG_RETENTION_DAYS);
   validateDeadLetter(p.deadLetter, fail);
   checkInt(fail, 'asyncInvoke.retryAttempts', p.asyncInvoke?.retryAttempts, 0, 2);
   const dest = p.asyncInvoke?.onFailureDestinationArn;
@@ -134,4 +138,5 @@ export function validateElbProcessorProps(p: ElbProcessorProps): void {
   }
   checkInt(fail, 'alarms.failedLinesThreshold', p.alarms?.failedLinesThreshold, 1, 1_000_000_000);
   if (p.alarms?.topicArn && p.alarms.enabled === false) fail('alarms.topicArn given but alarms.enabled is false');
+  validateAlarmsOption(p.alarms, fail);
 }

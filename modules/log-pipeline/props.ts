@@ -1,12 +1,13 @@
+import { Token } from 'cdktf';
 import { INDEX_PREFIX_RULE, LOG_GROUP_NAME_RULE } from '../../functions/shared/contract';
 import { SHIPPER_DEFAULTS } from '../../functions/shipper/contract';
-import type { AlarmsOption } from '../common/alarms';
+import { validateAlarmsOption, type AlarmsOption } from '../common/alarms';
 import { LOG_RETENTION_DAYS, type FunctionOptions } from '../common/bundled-function';
 import { DEAD_LETTER_DEFAULTS, validateDeadLetter, type DeadLetterOptions } from '../common/dead-letter';
 import type { PolicyStatement } from '../common/iam';
 import { validateEventSource } from '../common/kinesis-event-source';
 import { validateOpenSearchTarget, type OpenSearchTarget } from '../common/opensearch-target';
-import { checkInt, checkName, failFor, isLiteral } from '../common/validation';
+import { checkInt, checkIntRule, checkName, checkOneOf, failFor, isLiteral, type IntRule } from '../common/validation';
 
 export type { DeadLetterOptions, FunctionOptions, OpenSearchTarget };
 
@@ -91,6 +92,11 @@ export interface LogPipelineProps {
   readonly tags?: Record<string, string>;
 }
 
+/** Kinesis retention of a created stream, hours. */
+export const STREAM_RETENTION_HOURS_RULE: IntRule = { min: 24, max: 8760, unit: ' hours' };
+/** Retention of a created failure queue, seconds (SQS bounds). */
+export const QUEUE_RETENTION_SECONDS_RULE: IntRule = { min: 60, max: 1_209_600, unit: ' s' };
+
 /** Every default, in one place (the README's "Default settings" table lists these). */
 export const DEFAULTS = {
   filterPattern: '',
@@ -126,7 +132,8 @@ export function validate(p: LogPipelineProps): void {
   // Sources
   if (p.logGroupNames && p.accountPolicy) fail('give logGroupNames or accountPolicy, not both (the account policy already covers every log group)');
   if (!p.logGroupNames && !p.accountPolicy && !p.crossAccount) fail('no log source: give logGroupNames, accountPolicy or crossAccount');
-  if (p.logGroupNames) {
+  // A whole list given as a Terraform variable (the registry module) is checked by its validation.
+  if (p.logGroupNames && !Token.isUnresolved(p.logGroupNames)) {
     if (p.logGroupNames.length === 0) fail('logGroupNames is empty');
     const seen = new Set<string>();
     for (const g of p.logGroupNames) {
@@ -165,7 +172,7 @@ export function validate(p: LogPipelineProps): void {
   } else if (s.shardCount !== undefined) {
     fail('stream.shardCount applies only to PROVISIONED streams (ON_DEMAND scales itself)');
   }
-  checkInt(fail, 'stream.retentionHours', s.retentionHours, 24, 8760, ' hours');
+  checkIntRule(fail, 'stream.retentionHours', s.retentionHours, STREAM_RETENTION_HOURS_RULE);
 
   // Target
   const os = p.opensearch;
@@ -176,14 +183,13 @@ export function validate(p: LogPipelineProps): void {
   }
 
   // Shipper (BundledFunction validates memory, timeout, retention, concurrency, VPC)
-  if (p.shipper?.logRetentionDays !== undefined && !(LOG_RETENTION_DAYS as readonly number[]).includes(p.shipper.logRetentionDays)) {
-    fail(`shipper.logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}, got ${p.shipper.logRetentionDays}`);
-  }
+  checkOneOf(fail, 'shipper.logRetentionDays', p.shipper?.logRetentionDays, LOG_RETENTION_DAYS);
 
   // Event source mapping: finite retries and record age, always
   const e = p.eventSource ?? {};
   validateEventSource(e, fail);
-  if (s.existingStreamArn === undefined) {
+  // With either value a Terraform variable the module's variable validation carries the check.
+  if (s.existingStreamArn === undefined && !Token.isUnresolved(s.retentionHours) && !Token.isUnresolved(e.maximumRecordAgeSeconds)) {
     const retentionS = (s.retentionHours ?? DEFAULTS.retentionHours) * 3600;
     const age = e.maximumRecordAgeSeconds ?? DEFAULTS.maximumRecordAgeSeconds;
     if (age > retentionS) {
@@ -194,7 +200,7 @@ export function validate(p: LogPipelineProps): void {
   // Failure queue
   const q = p.failureQueue ?? {};
   if (q.existingQueue && q.retentionSeconds !== undefined) fail('failureQueue.retentionSeconds applies only to a created queue');
-  checkInt(fail, 'failureQueue.retentionSeconds', q.retentionSeconds, 60, 1_209_600, ' s');
+  checkIntRule(fail, 'failureQueue.retentionSeconds', q.retentionSeconds, QUEUE_RETENTION_SECONDS_RULE);
   if (q.existingQueue && literal(q.existingQueue.arn) && !/^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]{1,80}$/.test(q.existingQueue.arn)) {
     fail(`failureQueue.existingQueue.arn is not an SQS queue ARN: "${q.existingQueue.arn}"`);
   }
@@ -203,6 +209,7 @@ export function validate(p: LogPipelineProps): void {
 
   // Alarms
   if (p.alarms) checkInt(fail, 'alarms.iteratorAgeThresholdMs', p.alarms.iteratorAgeThresholdMs, 1000, 604_800_000, ' ms');
+  validateAlarmsOption(p.alarms, fail);
 }
 
 /** The event source mapping's defaults, as the shared builder (modules/common/kinesis-event-source.ts) takes them. */

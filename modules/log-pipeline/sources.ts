@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Fn, type ITerraformDependable } from 'cdktf';
+import { Fn, TerraformIterator, Token, type ITerraformDependable } from 'cdktf';
 import { CloudwatchLogAccountPolicy } from '@cdktf/provider-aws/lib/cloudwatch-log-account-policy';
 import { CloudwatchLogDestination } from '@cdktf/provider-aws/lib/cloudwatch-log-destination';
 import { CloudwatchLogDestinationPolicy } from '@cdktf/provider-aws/lib/cloudwatch-log-destination-policy';
@@ -29,19 +29,27 @@ export interface PipelineSourcesProps {
  * `<pipeline>_destination`.
  */
 export function createSources(scope: Construct, p: PipelineSourcesProps) {
-  const subscriptionFilters = (p.logGroupNames ?? []).map(
-    (logGroupName, i) =>
-      new CloudwatchLogSubscriptionFilter(scope, subscriptionId(logGroupName, i), {
-        name: `${p.name}-to-kinesis`,
-        logGroupName,
-        filterPattern: p.filterPattern,
-        destinationArn: p.streamArn,
-        roleArn: p.roleArn,
-        // Spread load over shards; document order does not matter to OpenSearch.
-        distribution: 'Random',
-        dependsOn: [p.rolePolicy],
-      }),
-  );
+  const filter = (id: string, logGroupName: string, forEach?: TerraformIterator) =>
+    new CloudwatchLogSubscriptionFilter(scope, id, {
+      forEach,
+      name: `${p.name}-to-kinesis`,
+      logGroupName,
+      filterPattern: p.filterPattern,
+      destinationArn: p.streamArn,
+      roleArn: p.roleArn,
+      // Spread load over shards; document order does not matter to OpenSearch.
+      distribution: 'Random',
+      dependsOn: [p.rolePolicy],
+    });
+  let subscriptionFilters: CloudwatchLogSubscriptionFilter[];
+  if (p.logGroupNames && Token.isUnresolved(p.logGroupNames)) {
+    // A list known only at plan time (a Terraform variable): one resource with for_each over it,
+    // keyed by log group name, so adding a group never touches the others (`<pipeline>_filters["/aws/…"]`).
+    const groups = TerraformIterator.fromList(p.logGroupNames);
+    subscriptionFilters = [filter('filters', groups.value, groups)];
+  } else {
+    subscriptionFilters = (p.logGroupNames ?? []).map((logGroupName, i) => filter(subscriptionId(logGroupName, i), logGroupName));
+  }
   let accountPolicy: CloudwatchLogAccountPolicy | undefined;
   if (p.accountPolicyExcludes) {
     const excluded = [...new Set(p.accountPolicyExcludes)].sort();

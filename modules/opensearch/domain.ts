@@ -8,7 +8,8 @@ import { deployEnvironment } from '../common/environment';
 import { policyDocument } from '../common/iam';
 import { useStableLogicalIds } from '../common/logical-ids';
 import type { OpenSearchTarget } from '../common/opensearch-target';
-import { checkInt, failFor, isLiteral } from '../common/validation';
+import { checkInt, checkIntRule, checkOneOf, failFor, isLiteral, type IntRule } from '../common/validation';
+import type { TextRule } from '../../functions/shared/contract';
 import { LOG_RETENTION_DAYS } from '../common/bundled-function';
 
 export interface OpenSearchDomainProps {
@@ -43,6 +44,13 @@ export interface OpenSearchDomainProps {
   readonly tags?: Record<string, string>;
 }
 
+/** Domain names OpenSearch Service accepts. */
+export const DOMAIN_NAME_RULE: TextRule = { pattern: /^[a-z][a-z0-9-]{2,27}$/, describe: '3..28 of a-z, 0-9, "-", starting with a letter' };
+/** An IAM role ARN (with an optional path). */
+export const IAM_ROLE_ARN_RULE: TextRule = { pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, describe: 'an IAM role ARN (arn:aws:iam::<account>:role/<name>)' };
+/** gp3 volume per data node, GiB. */
+export const VOLUME_SIZE_GB_RULE: IntRule = { min: 10, max: 24_576, unit: ' GiB' };
+
 export const OPENSEARCH_DOMAIN_DEFAULTS = {
   engineVersion: 'OpenSearch_2.19',
   instanceType: 'r7g.large.search',
@@ -58,14 +66,15 @@ export const DOMAIN_LOG_TYPES = { AUDIT_LOGS: 'audit', ES_APPLICATION_LOGS: 'err
 
 function validate(p: OpenSearchDomainProps): void {
   const fail = failFor('OpenSearchDomain');
-  if (isLiteral(p.domainName) && !/^[a-z][a-z0-9-]{2,27}$/.test(p.domainName)) fail(`domainName must be 3..28 of a-z, 0-9, "-", starting with a letter, got "${p.domainName}"`);
+  if (isLiteral(p.domainName) && !DOMAIN_NAME_RULE.pattern.test(p.domainName)) fail(`domainName must be ${DOMAIN_NAME_RULE.describe}, got "${p.domainName}"`);
   if (p.masterRoleArn === '') fail('masterRoleArn must not be empty (omit it to make the bootstrap the master)');
+  if (p.masterRoleArn !== undefined && isLiteral(p.masterRoleArn) && !IAM_ROLE_ARN_RULE.pattern.test(p.masterRoleArn)) fail(`masterRoleArn must be ${IAM_ROLE_ARN_RULE.describe}, got "${p.masterRoleArn}"`);
   checkInt(fail, 'instanceCount', p.instanceCount, 1, 80);
-  checkInt(fail, 'volumeSizeGb', p.volumeSizeGb, 10, 24576, ' GiB');
+  checkIntRule(fail, 'volumeSizeGb', p.volumeSizeGb, VOLUME_SIZE_GB_RULE);
   const count = p.instanceCount ?? OPENSEARCH_DOMAIN_DEFAULTS.instanceCount;
   if (p.availabilityZones !== undefined && count % p.availabilityZones !== 0) fail(`instanceCount (${count}) must be a multiple of availabilityZones (${p.availabilityZones})`);
   if (p.vpc && p.availabilityZones && p.vpc.subnetIds.length !== p.availabilityZones) fail(`vpc.subnetIds must give one subnet per Availability Zone (${p.availabilityZones})`);
-  if (p.logRetentionDays !== undefined && !(LOG_RETENTION_DAYS as readonly number[]).includes(p.logRetentionDays)) fail(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  checkOneOf(fail, 'logRetentionDays', p.logRetentionDays, LOG_RETENTION_DAYS);
 }
 
 /**
@@ -156,8 +165,10 @@ export class OpenSearchDomain extends Construct {
       dependsOn: [logPolicy],
     });
     this.target = { endpoint: `https://${this.domain.endpoint}`, service: 'es', domainArn: this.domain.arn };
-    new TerraformOutput(this, 'endpoint', { value: this.target.endpoint, description: `HTTPS endpoint of OpenSearch domain ${name}` });
-    new TerraformOutput(this, 'domain_arn', { value: this.domain.arn, description: `ARN of OpenSearch domain ${name}` });
+    // A description must be a literal (Terraform refuses a variable there, as in the registry module).
+    const ofDomain = isLiteral(name) ? `OpenSearch domain ${name}` : 'the OpenSearch domain';
+    new TerraformOutput(this, 'endpoint', { value: this.target.endpoint, description: `HTTPS endpoint of ${ofDomain}` });
+    new TerraformOutput(this, 'domain_arn', { value: this.domain.arn, description: `ARN of ${ofDomain}` });
   }
 
   /**

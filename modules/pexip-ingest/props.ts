@@ -1,13 +1,13 @@
 import { KEY_PREFIX_RULE } from '../../functions/shared/contract';
 import { PEXIP_DEFAULTS } from '../../functions/pexip-wrangler/contract';
-import type { AlarmsOption } from '../common/alarms';
+import { validateAlarmsOption, type AlarmsOption } from '../common/alarms';
 import { LOG_RETENTION_DAYS, type FunctionOptions } from '../common/bundled-function';
 import { validateDeadLetter, type DeadLetterOptions } from '../common/dead-letter';
 import { STORAGE_CLASSES } from '../common/hardened-bucket';
 import { validateEventSource } from '../common/kinesis-event-source';
 import type { PolicyStatement } from '../common/iam';
 import { validateOpenSearchTarget, type OpenSearchTarget } from '../common/opensearch-target';
-import { checkInt, checkName, failFor, isLiteral } from '../common/validation';
+import { checkInt, checkName, checkOneOf, failFor, isLiteral } from '../common/validation';
 import { DEFAULTS as PIPELINE_DEFAULTS, type EventSourceOptions, type FailureQueueOptions, type StreamOptions } from '../log-pipeline/props';
 import { AGENT_DEFAULTS, HOST_GLOB_PATTERN, type AgentOptions } from './agent';
 
@@ -108,9 +108,7 @@ const fail = failFor('PexipIngest');
 /** Throws a clear error naming the first invalid prop. */
 export function validate(p: PexipIngestProps): void {
   checkName(fail, p.name);
-  const retention = (what: string, v: number | undefined): void => {
-    if (v !== undefined && !(LOG_RETENTION_DAYS as readonly number[]).includes(v)) fail(`${what} must be one of ${LOG_RETENTION_DAYS.join(', ')}, got ${v}`);
-  };
+  const retention = (what: string, v: number | undefined): void => checkOneOf(fail, what, v, LOG_RETENTION_DAYS);
   retention('rawRetentionDays', p.rawRetentionDays);
   retention('jsonCopy.retentionDays', p.jsonCopy?.retentionDays);
   retention('wrangler.logRetentionDays', p.wrangler?.logRetentionDays);
@@ -127,6 +125,7 @@ export function validate(p: PexipIngestProps): void {
   if (x.enabled === false && p.jsonCopy?.enabled === false && !p.opensearch) fail('nothing to do: the S3 export and the JSON copy are off and there is no opensearch target');
   if (p.opensearch) validateOpenSearchTarget(p.opensearch, fail);
   validateDeadLetter(p.deadLetter, fail);
+  validateAlarmsOption(p.alarms, fail);
   validateEventSource(p.eventSource, fail);
   for (const h of [...(p.agent?.managementNodeHosts ?? []), ...(p.agent?.conferencingNodeHosts ?? [])]) {
     if (!HOST_GLOB_PATTERN.test(h)) fail(`agent hosts must be host folder names or globs (${HOST_GLOB_PATTERN}), got "${h}"`);

@@ -43,10 +43,12 @@ const DOMAIN = 'aws_opensearch_domain.search_domain';
 const DEAD_LETTER_BUCKETS = ['aws_s3_bucket.logs_dead_letter_bucket', 'aws_s3_bucket.elb_dead_letter_bucket', 'aws_s3_bucket.pexip_dead_letter_bucket'];
 const ELB_LOG_BUCKET = 'aws_s3_bucket.elb_log_bucket_bucket';
 const PEXIP_EXPORT_BUCKET = 'aws_s3_bucket.pexip_exports_bucket';
+/** The registry module terraform-aws-opensearch-domain's domain (construct id `opensearch`). */
+const OPENSEARCH_DOMAIN = 'module.opensearch.aws_opensearch_domain.opensearch_domain';
 /** GlueCatalog's Athena query results (expire after 30 days by default). */
 const ATHENA_RESULTS_BUCKET = 'aws_s3_bucket.catalog_results_bucket_bucket';
 
-export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
+const EXAMPLE_STACK_SKIPS: readonly CheckovSkip[] = [
   // ---- KMS key policies (modules/common/encryption-key.ts)
   ...['CKV_AWS_109', 'CKV_AWS_111', 'CKV_AWS_356'].map((check) => ({
     check,
@@ -231,4 +233,47 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
     resources: [ATHENA_RESULTS_BUCKET],
     reason: 'Choice: Athena writes query results and returns them to the caller of the query; nothing consumes bucket events.',
   },
+];
+
+/**
+ * A registry module's address of an example-stack resource: the modules (scripts/modules/definitions.ts)
+ * are the same constructs under the same construct ids as the example app (`logs`, `elb`, `pexip`,
+ * `catalog`), called as `module "<id>"` by their examples, so checkov finds the same resources,
+ * addressed `module.<id>.<type>.<name>` (`data.module.<id>.<type>.<name>` for data sources).
+ */
+export function registryModuleAddress(address: string): string {
+  const data = address.startsWith('data.');
+  const [type, name] = (data ? address.slice(5) : address).split('.');
+  const id = name!.split('_')[0];
+  return `${data ? 'data.' : ''}module.${id}.${type}.${name}`;
+}
+
+export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
+  ...EXAMPLE_STACK_SKIPS,
+  // The registry modules: the same findings for the same reasons (same constructs, same defaults), nothing more.
+  ...EXAMPLE_STACK_SKIPS.map((s) => ({ ...s, target: 'registry-modules' as const, resources: s.resources.map(registryModuleAddress) })),
+  // The OpenSearch domain module (modules/opensearch/domain.ts), which the example app does not deploy.
+  ...['CKV_AWS_109', 'CKV_AWS_111', 'CKV_AWS_356'].map((check) => ({
+    check,
+    target: 'registry-modules' as const,
+    resources: [registryModuleAddress('data.aws_iam_policy_document.opensearch_key_policy')],
+    reason: EXAMPLE_STACK_SKIPS.find((s) => s.check === check && s.resources === KEY_POLICIES)!.reason,
+  })),
+  ...['CKV_AWS_137', 'CKV_AWS_248'].map((check) => ({
+    check,
+    target: 'registry-modules' as const,
+    resources: [OPENSEARCH_DOMAIN],
+    reason:
+      'Choice: the module\'s domain has a public HTTPS endpoint (TLS 1.2 policy) whose resource policy admits only the named roles and whose ' +
+      'fine-grained access control decides per index; no security group is involved outside a VPC. The construct\'s `vpc` option places it in ' +
+      'your subnets with your security groups (cdktf; not a module variable yet).',
+  })),
+  ...['CKV_AWS_318', 'CKV2_AWS_59'].map((check) => ({
+    check,
+    target: 'registry-modules' as const,
+    resources: [OPENSEARCH_DOMAIN],
+    reason:
+      'Choice: the default is two data nodes over two Availability Zones, sized for a logging domain; three dedicated masters triple the ' +
+      'node count of a small domain. The construct\'s `dedicatedMasters` option (3 or 5) adds them (cdktf; not a module variable yet).',
+  })),
 ];

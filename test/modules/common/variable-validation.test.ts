@@ -4,8 +4,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
+import { LOG_GROUP_NAME_RULE } from '../../../functions/shared/contract';
+import { SNS_TOPIC_ARN_RULE } from '../../../modules/common/alarms';
+import { LOG_RETENTION_DAYS } from '../../../modules/common/bundled-function';
+import { DOMAIN_ARN_RULE } from '../../../modules/common/opensearch-target';
+import { checkIntRule, checkOneOf, NAME_RULE } from '../../../modules/common/validation';
+import { ELB_LOG_PREFIX_RULE } from '../../../modules/elb-processor/props';
+import { STREAM_RETENTION_HOURS_RULE } from '../../../modules/log-pipeline/props';
+import { IAM_ROLE_ARN_RULE } from '../../../modules/opensearch/domain';
 import { ENDPOINT_RULE, INDEX_PREFIX_RULE, type TextRule } from '../../../functions/shared/contract';
-import { ruleValidation } from '../../../modules/common/variable-validation';
+import { intRuleValidation, listRuleValidations, oneOfValidation, ruleValidation, type VariableValidation } from '../../../modules/common/variable-validation';
 
 const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).status === 0;
 
@@ -31,6 +39,13 @@ describe('contract rules as Terraform variable validations', function () {
   const cases: [TextRule, string, string[]][] = [
     [ENDPOINT_RULE, 'ENDPOINT_RULE', ['https://search-x.eu-west-1.es.amazonaws.com', 'https://h:8443/proxy/', 'http://127.0.0.1:9200', 'http://localhost', 'http://10.0.0.1:9200', 'http://localhost.evil', 'ftp://x', 'https://a b']],
     [INDEX_PREFIX_RULE, 'INDEX_PREFIX_RULE', ['logs', 'logs.v2', 'a_b-c', 'Logs', '-x', '', 'a'.repeat(102)]],
+    // The rules the registry modules' variables carry (scripts/modules/definitions.ts)
+    [NAME_RULE, 'NAME_RULE', ['logs', 'app-logs-2', 'Logs', 'ab', 'a'.repeat(33), 'logs-', '1logs']],
+    [LOG_GROUP_NAME_RULE, 'LOG_GROUP_NAME_RULE', ['/aws/lambda/app', 'a#b.c-d_e', 'a b', '', 'x'.repeat(513)]],
+    [DOMAIN_ARN_RULE, 'DOMAIN_ARN_RULE', ['arn:aws:es:eu-west-1:123456789012:domain/logs', 'arn:aws-cn:es:cn-north-1:123456789012:domain/abc', 'arn:aws:es:eu-west-1:1234:domain/logs', 'arn:aws:es:eu-west-1:123456789012:domain/Logs']],
+    [ELB_LOG_PREFIX_RULE, 'ELB_LOG_PREFIX_RULE', ['', 'alb', 'a/b', '/alb', 'alb/', '/']],
+    [SNS_TOPIC_ARN_RULE, 'SNS_TOPIC_ARN_RULE', ['arn:aws:sns:eu-west-1:123456789012:ops', 'arn:aws:sns:eu-west-1:123456789012:', 'arn:aws:sqs:eu-west-1:123456789012:ops']],
+    [IAM_ROLE_ARN_RULE, 'IAM_ROLE_ARN_RULE', ['arn:aws:iam::123456789012:role/admin', 'arn:aws:iam::123456789012:role/path/admin', 'arn:aws:iam::123456789012:user/admin', 'arn:aws:iam:eu-west-1:123456789012:role/x']],
   ];
   for (const [rule, name, values] of cases) {
     (terraform ? it : it.skip)(`${name}: terraform's regex() answers like the construct and the function for every sample`, () => {
@@ -43,4 +58,55 @@ describe('contract rules as Terraform variable validations', function () {
       expect(js.some(([, ok]) => ok) && js.some(([, ok]) => !ok)).to.equal(true);
     });
   }
+
+  /** The conditions of `validations` evaluated by terraform for `value` (an HCL literal) of a variable of `type`. */
+  function terraformChecks(type: string, value: string, validations: (v: TerraformVariable) => VariableValidation[]): boolean[] {
+    const stack = new TerraformStack(new App(), 's');
+    const conditions = validations(new TerraformVariable(stack, 'value', { type })).map((c) => c.condition.replace(/^\$\{|\}$/g, ''));
+    const dir = mkdtempSync(join(tmpdir(), 'tf-rule-'));
+    try {
+      writeFileSync(join(dir, 'main.tf'), `variable "value" { type = ${type} }\n`);
+      writeFileSync(join(dir, 'terraform.tfvars'), `value = ${value}\n`);
+      const r = spawnSync('terraform', ['console'], { cwd: dir, input: `jsonencode([${conditions.join(', ')}])\n`, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+      const out = r.stdout.trim().split('\n').pop() ?? '';
+      return JSON.parse(JSON.parse(out) as string) as boolean[];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const fail = (m: string): never => {
+    throw new Error(m);
+  };
+  const jsAccepts = (check: () => void): boolean => {
+    try {
+      check();
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  (terraform ? it : it.skip)('integer ranges and allowed values: terraform refuses exactly what checkIntRule and checkOneOf refuse', () => {
+    // Given numbers inside, at and outside the bounds, and a fraction
+    const rule = STREAM_RETENTION_HOURS_RULE;
+    for (const n of [24, 8760, 100, 23, 8761, 24.5]) {
+      // When terraform evaluates the variable's validation and the construct checks the literal
+      const [tf] = terraformChecks('number', String(n), (v) => [intRuleValidation(v, rule, 'value')]);
+      // Then they agree
+      expect([n, tf], 'int').to.deep.equal([n, jsAccepts(() => checkIntRule(fail, 'value', n, rule))]);
+    }
+    for (const n of [30, 3653, 31, 0]) {
+      const [tf] = terraformChecks('number', String(n), (v) => [oneOfValidation(v, LOG_RETENTION_DAYS, 'value')]);
+      expect([n, tf], 'one of').to.deep.equal([n, jsAccepts(() => checkOneOf(fail, 'value', n, LOG_RETENTION_DAYS))]);
+    }
+  });
+
+  (terraform ? it : it.skip)('a log group list: non-empty, distinct, every element a log group name', () => {
+    const checks = (hcl: string) => terraformChecks('list(string)', hcl, (v) => listRuleValidations(v, LOG_GROUP_NAME_RULE, 'value')).every(Boolean);
+    expect(checks('["/aws/lambda/a", "/ecs/b"]')).to.equal(true);
+    expect(checks('[]')).to.equal(false);
+    expect(checks('["/a", "/a"]')).to.equal(false);
+    expect(checks('["/a", "bad name"]')).to.equal(false);
+  });
 });
+

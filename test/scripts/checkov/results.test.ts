@@ -88,9 +88,11 @@ describe('scripts/checkov: results', () => {
       expect(s.reason.length, `${s.check} reason`).to.be.greaterThan(40);
       expect(s.resources.length).to.be.greaterThan(0);
       for (const r of s.resources) {
-        expect(r, `${s.check} address`).to.match(/^(data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+$/);
-        expect(pairs.has(`${s.check} ${r}`), `${s.check} ${r} listed twice`).to.equal(false);
-        pairs.add(`${s.check} ${r}`);
+        // registry-modules addresses are inside the examples' module calls: module.<call>.<type>.<name>
+        expect(r, `${s.check} address`).to.match(s.target === 'registry-modules' ? /^(data\.)?module\.[a-z0-9_]+\.[a-z0-9_]+\.[A-Za-z0-9_-]+$/ : /^(data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+$/);
+        const pair = `${s.target} ${s.check} ${r}`;
+        expect(pairs.has(pair), `${pair} listed twice`).to.equal(false);
+        pairs.add(pair);
       }
     }
   });

@@ -124,11 +124,11 @@ export function scanPayload(text: string): ScannedPayload | undefined {
   const s = new Scan(text);
   s.pos = HEAD.length;
   const owner = s.str();
-  if (!owner || !s.lit(',"logGroup":"')) return undefined;
+  if (!owner || !s.lit('","logGroup":"')) return undefined;
   const logGroup = s.str();
-  if (!logGroup || !s.lit(',"logStream":"')) return undefined;
+  if (!logGroup || !s.lit('","logStream":"')) return undefined;
   const logStream = s.str();
-  if (!logStream || !s.lit(',"subscriptionFilters":[')) return undefined;
+  if (!logStream || !s.lit('","subscriptionFilters":[')) return undefined;
   if (!s.lit(']')) {
     for (;;) {
       if (!s.lit('"') || s.str() === undefined) return undefined;

@@ -35,28 +35,21 @@ function expectedBytes(data: string): number {
   return (data.length / 4) * 3 - pad;
 }
 
-/** base64 → gunzip → text: the payload's text, or a poison record. */
-export type Inflated =
-  | { kind: 'text'; text: string; compressedBytes: number; invalidUtf8: boolean }
-  | { kind: 'poison'; reason: string; compressedBytes: number };
-
-export function inflateRecordData(data: string): Inflated {
+export function decodeRecordData(data: string): Decoded {
   const compressed = data.length % 4 === 0 ? Buffer.from(data, 'base64') : undefined;
   if (compressed === undefined || compressed.length !== expectedBytes(data) || data.indexOf('-') >= 0 || data.indexOf('_') >= 0)
     return { kind: 'poison', reason: 'data is not valid base64', compressedBytes: data.length };
   const compressedBytes = compressed.length;
+  let text: string;
+  let invalidUtf8 = false;
   try {
     const raw = gunzipSync(compressed);
-    const text = raw.toString('utf8');
+    text = raw.toString('utf8');
     // Decoding replaces invalid bytes with U+FFFD without a word: look closer only when one shows.
-    return { kind: 'text', text, compressedBytes, invalidUtf8: text.indexOf('\uFFFD') !== -1 && !isUtf8(raw) };
+    if (text.indexOf('\uFFFD') !== -1) invalidUtf8 = !isUtf8(raw);
   } catch (err) {
     return { kind: 'poison', reason: `data is not gzip: ${(err as Error).message}`, compressedBytes };
   }
-}
-
-/** JSON → shape check of an inflated payload. */
-export function parsePayloadText(text: string, compressedBytes: number, invalidUtf8: boolean): Decoded {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -68,12 +61,6 @@ export function parsePayloadText(text: string, compressedBytes: number, invalidU
   if (problem === 'control') return { kind: 'control', compressedBytes, bytes };
   if (problem) return { kind: 'poison', reason: `payload is not a CloudWatch Logs subscription message: ${problem}`, compressedBytes };
   return { kind: 'data', message: parsed as DataMessage, compressedBytes, bytes, invalidUtf8 };
-}
-
-export function decodeRecordData(data: string): Decoded {
-  const inflated = inflateRecordData(data);
-  if (inflated.kind === 'poison') return inflated;
-  return parsePayloadText(inflated.text, inflated.compressedBytes, inflated.invalidUtf8);
 }
 
 /** Undefined when `value` is a well-formed DATA_MESSAGE, 'control' for a CONTROL_MESSAGE, else what is wrong. */

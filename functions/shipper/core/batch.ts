@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BulkItem } from '../../shared/opensearch';
-import { inflateRecordData, parsePayloadText, type LogEvent } from '../../shared/cwl-decode';
-import { scanPayload, type ScannedPayload } from '../../shared/cwl-scan';
+import { decodeRecordData, type LogEvent } from '../../shared/cwl-decode';
 import { renderDocument, recordSuffix, type FieldPlacement } from './document';
 import { extractFields } from './extract';
 import type { IndexNamer } from './index-name';
@@ -75,47 +74,24 @@ export function createBatchIds(eventAt: (r: number, e: number) => LogEvent | und
 const POSITION = 2 ** 32;
 
 /** The bulk id for event `e` of record `r` (see BatchIds). */
-function uniqueId(ids: BatchIds, p: ScannedPayload, r: number, e: number, counts: BatchCounts): string {
-  const id = p.ids[e]!;
-  const at = ids.seen.get(id);
+function uniqueId(ids: BatchIds, event: LogEvent, r: number, e: number, events: readonly LogEvent[], counts: BatchCounts): string {
+  const at = ids.seen.get(event.id);
   if (at === undefined) {
-    ids.seen.set(id, r * POSITION + e);
-    ids.order.push(id);
-    return id;
+    ids.seen.set(event.id, r * POSITION + e);
+    ids.order.push(event.id);
+    return event.id;
   }
   const firstR = Math.floor(at / POSITION);
-  const firstE = at % POSITION;
-  const timestamp = p.timestamps[e]!;
-  const message = p.messages[e]!;
-  if (firstR === r) {
-    if (p.timestamps[firstE] === timestamp && p.messages[firstE] === message) return id;
-  } else {
-    const first = ids.eventAt(firstR, firstE);
-    if (first !== undefined && first.timestamp === timestamp && first.message === message) return id;
-  }
+  const first = firstR === r ? events[at % POSITION] : ids.eventAt(firstR, at % POSITION);
+  if (first !== undefined && first.timestamp === event.timestamp && first.message === event.message) return event.id;
   counts.idCollisions++;
-  return `${id}.${createHash('sha256').update(`${timestamp}\n${message}`).digest('hex').slice(0, 16)}`;
-}
-
-/** A payload JSON.parse read (the scanner's fallback) in the scanner's shape, without escaped texts. */
-function fromEvents(owner: string, logGroup: string, logStream: string, events: readonly LogEvent[]): ScannedPayload {
-  const p: ScannedPayload = { owner, logGroup, logStream, ids: [], timestamps: [], messages: [], raws: [] };
-  for (const e of events) {
-    p.ids.push(e.id);
-    p.timestamps.push(e.timestamp);
-    p.messages.push(e.message);
-    p.raws.push(undefined);
-  }
-  return p;
+  return `${event.id}.${createHash('sha256').update(`${event.timestamp}\n${event.message}`).digest('hex').slice(0, 16)}`;
 }
 
 /**
  * One record → its bulk items (`ref` = `r`, the record's position), or the reason it is poison
  * (undefined for control messages and empty records). Counters accumulate into `counts`.
  * Callers hand the items on at once, so a record's strings never outlive it for long.
- * The payload is read by the linear scanner (shared/cwl-scan.ts) when it has CloudWatch Logs'
- * compact form, which also hands over each message's escaped text for `@message`; otherwise by
- * JSON.parse, with the same result.
  */
 export function transformRecord(
   data: string,
@@ -127,50 +103,35 @@ export function transformRecord(
   ids?: BatchIds,
 ): string | undefined {
   const { namer, masker, placement } = options;
-  const inflated = inflateRecordData(data);
-  counts.compressedBytes += inflated.compressedBytes;
-  if (inflated.kind === 'poison') {
+  const decoded = decodeRecordData(data);
+  counts.compressedBytes += decoded.compressedBytes;
+  if (decoded.kind === 'poison') {
     counts.poisonRecords++;
-    return inflated.reason;
+    return decoded.reason;
   }
-  const text = inflated.text;
-  let p = scanPayload(text);
-  if (p === undefined) {
-    const decoded = parsePayloadText(text, inflated.compressedBytes, inflated.invalidUtf8);
-    if (decoded.kind === 'poison') {
-      counts.poisonRecords++;
-      return decoded.reason;
-    }
-    counts.bytesIn += decoded.bytes;
-    if (decoded.kind === 'control') {
-      counts.controlMessages++;
-      return undefined;
-    }
-    const m = decoded.message;
-    p = fromEvents(m.owner, m.logGroup, m.logStream, m.logEvents);
-  } else {
-    counts.bytesIn += text.length;
+  counts.bytesIn += decoded.bytes;
+  if (decoded.kind === 'control') {
+    counts.controlMessages++;
+    return undefined;
   }
-  if (inflated.invalidUtf8) counts.invalidUtf8Records++;
-  const suffix = recordSuffix(p.owner, p.logGroup, p.logStream);
-  const prefix = namer.prefixFor(p.logGroup);
+  if (decoded.invalidUtf8) counts.invalidUtf8Records++;
+  const m = decoded.message;
+  const suffix = recordSuffix(m.owner, m.logGroup, m.logStream);
+  const prefix = namer.prefixFor(m.logGroup);
   const withId = options.idMode === 'create-with-id';
   const formats = counts.formats;
   const first = items.length;
   const firstId = ids ? ids.order.length : 0;
-  const n = p.ids.length;
   try {
-    for (let e = 0; e < n; e++) {
-      const message = p.messages[e]!;
-      const timestamp = p.timestamps[e]!;
-      const masked = masker.mask(message);
-      const extraction = extractFields(masked);
+    const events = m.logEvents;
+    for (let e = 0; e < events.length; e++) {
+      const event = events[e]!;
+      const text = masker.mask(event.message);
+      const extraction = extractFields(text);
       formats[extraction.kind]!++;
-      // Unmasked: the payload's own escaping of the message is what JSON.stringify would write.
-      const raw = masked === message ? p.raws[e] : undefined;
-      const source = renderDocument(p.ids[e]!, timestamp, masked, suffix, extraction, placement, raw);
-      const index = namer.indexFor(prefix, timestamp);
-      if (withId) items.push({ index, id: ids ? uniqueId(ids, p, r, e, counts) : p.ids[e]!, action: 'create', source, ref: r });
+      const source = renderDocument(event.id, event.timestamp, text, suffix, extraction, placement);
+      const index = namer.indexFor(prefix, event.timestamp);
+      if (withId) items.push({ index, id: ids ? uniqueId(ids, event, r, e, events, counts) : event.id, action: 'create', source, ref: r });
       else items.push({ index, action: 'index', source, ref: r });
     }
   } catch (err) {
@@ -185,6 +146,6 @@ export function transformRecord(
     counts.poisonRecords++;
     return `transform failed: ${(err as Error).message}`;
   }
-  counts.events += n;
+  counts.events += m.logEvents.length;
   return undefined;
 }

@@ -47,12 +47,9 @@ export function renderDocument(
   suffix: string,
   extraction: Extraction,
   placement: FieldPlacement,
-  /** `message` already JSON-escaped exactly as JSON.stringify would (without quotes), when the caller has it. */
-  escapedMessage?: string,
 ): string {
   const idJson = DIGITS.test(id) ? `"${id}"` : JSON.stringify(id);
-  const messageJson = escapedMessage === undefined ? JSON.stringify(message) : `"${escapedMessage}"`;
-  let doc = `{"@id":${idJson},"@timestamp":"${isoTimestamp(timestamp)}","@message":${messageJson}${suffix}`;
+  let doc = `{"@id":${idJson},"@timestamp":"${isoTimestamp(timestamp)}","@message":${JSON.stringify(message)}${suffix}`;
   const fields = extraction.fields;
   if (fields === undefined) return `${doc}}`;
   if (placement.mode === 'nested') {

@@ -76,6 +76,36 @@ export function appendItem<R>(
   return slot;
 }
 
+/**
+ * Appends several items with one UTF-8 write (one call into the runtime per batch of items
+ * instead of two per item, which cost more than the copying itself); `lines[i]` is item i's
+ * action line. The caller reserved room for the UTF-16 length × 3 + 1 per item. Slots get exact
+ * byte offsets: character offsets when everything was ASCII (bytes written = characters),
+ * otherwise measured item by item.
+ */
+export function appendItems<R>(
+  chunk: Chunk<R>,
+  items: readonly { ref: R; index: string; id?: string | undefined; action: 'create' | 'index'; source: string }[],
+  lines: readonly string[],
+): void {
+  let text = '';
+  for (let i = 0; i < items.length; i++) text += `${lines[i]!}${items[i]!.source}\n`;
+  const buf = chunk.buf;
+  const start = chunk.used;
+  const written = buf.write(text, start, 'utf8');
+  const ascii = written === text.length;
+  let at = start;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    const line = lines[i]!;
+    const slotStart = at;
+    const sourceStart = at + (ascii ? line.length : Buffer.byteLength(line));
+    at = sourceStart + (ascii ? item.source.length : Buffer.byteLength(item.source)) + 1;
+    chunk.slots.push({ ref: item.ref, index: item.index, id: item.id, action: item.action, start: slotStart, sourceStart, end: at, original: undefined, lastStatus: 0, lastError: '' });
+  }
+  chunk.used = start + written;
+}
+
 /** A chunk holding one slot re-encoded with a new source (a document cut down after a 413). */
 export function reencodeOne<R>(s: Slot<R>, source: string): Chunk<R> {
   const line = actionLine(s);

@@ -3,7 +3,7 @@ import { gzip as gzipCb } from 'node:zlib';
 import { fullJitterDelay } from './backoff';
 import { createLimiter } from './limiter';
 import { actionLine } from './ndjson';
-import { appendItem, createBufferPool, reencodeOne, sourceOf, subChunk, type Chunk, type Slot } from './body-buffer';
+import { appendItem, appendItems, createBufferPool, reencodeOne, sourceOf, subChunk, type Chunk, type Slot } from './body-buffer';
 import { classifyItemStatus, classifyRequestStatus, headOf, parseBulkResponse, type ItemResult } from './response';
 import { envCredentials, signRequest } from './signer';
 import { createTransport } from './transport';
@@ -216,35 +216,61 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
       }
     }
 
+    const backpressure = (): Promise<void> | undefined => (pending.size < concurrency ? undefined : Promise.race(pending).then(() => undefined));
+
+    function add(item: BulkItem<R>): void {
+      const line = actionLine(item);
+      let source = item.source;
+      let original: string | undefined;
+      // UTF-8 needs at most 3 bytes per UTF-16 unit: measure exactly only when the bound does not fit.
+      let bytes = (line.length + source.length) * 3 + 1;
+      if (current.used + bytes > current.buf.length || bytes > maxBulkBytes) {
+        const lineBytes = Buffer.byteLength(line);
+        bytes = lineBytes + Buffer.byteLength(source) + 1;
+        if (bytes > maxBulkBytes) {
+          original = source;
+          try {
+            source = truncateDocument(source, maxBulkBytes - lineBytes - 1);
+          } catch (err) {
+            // Whatever one document holds, it fails alone (dead letter with the reason), never the session.
+            out.permanentFailures.push({ item, status: 0, error: `document could not be truncated: ${(err as Error).message}` });
+            return;
+          }
+          bytes = lineBytes + Buffer.byteLength(source) + 1;
+          out.truncated++;
+        }
+        reserve(bytes);
+      }
+      appendItem(current, item, line, source, original);
+      if (current.used >= maxBulkBytes) dispatch();
+    }
+
+    const lines: string[] = [];
     return {
       add(item) {
         if (finished) throw new Error('bulk session: add() after finish()');
-        const line = actionLine(item);
-        let source = item.source;
-        let original: string | undefined;
-        // UTF-8 needs at most 3 bytes per UTF-16 unit: measure exactly only when the bound does not fit.
-        let bytes = (line.length + source.length) * 3 + 1;
-        if (current.used + bytes > current.buf.length || bytes > maxBulkBytes) {
-          const lineBytes = Buffer.byteLength(line);
-          bytes = lineBytes + Buffer.byteLength(source) + 1;
-          if (bytes > maxBulkBytes) {
-            original = source;
-            try {
-              source = truncateDocument(source, maxBulkBytes - lineBytes - 1);
-            } catch (err) {
-              // Whatever one document holds, it fails alone (dead letter with the reason), never the session.
-              out.permanentFailures.push({ item, status: 0, error: `document could not be truncated: ${(err as Error).message}` });
-              return undefined;
-            }
-            bytes = lineBytes + Buffer.byteLength(source) + 1;
-            out.truncated++;
-          }
-          reserve(bytes);
+        add(item);
+        return backpressure();
+      },
+      addMany(items) {
+        if (finished) throw new Error('bulk session: addMany() after finish()');
+        lines.length = 0;
+        let bound = 0;
+        for (const item of items) {
+          const line = actionLine(item);
+          lines.push(line);
+          bound += (line.length + item.source.length) * 3 + 1;
         }
-        appendItem(current, item, line, source, original);
-        if (current.used >= maxBulkBytes) dispatch();
-        if (pending.size < concurrency) return undefined;
-        return Promise.race(pending).then(() => undefined);
+        if (current.used + bound <= maxBulkBytes) {
+          // All of them fit in the current body whatever their bytes: one write.
+          if (current.used + bound > current.buf.length) reserve(bound);
+          appendItems(current, items, lines);
+          if (current.used >= maxBulkBytes) dispatch();
+        } else {
+          // Near a body's end (or a document too large): item by item, as add() does.
+          for (const item of items) add(item);
+        }
+        return backpressure();
       },
       async finish() {
         finished = true;

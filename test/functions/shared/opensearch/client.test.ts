@@ -333,6 +333,41 @@ describe('shared OpenSearch bulk client (against the local _bulk server)', () =>
     for (const it of [...first, ...second]) expect(stored.get(it.id!)).to.equal(it.source);
   });
 
+  it('addMany sends what add sends, non-ASCII included, and retries exactly the items that failed', async () => {
+    // Given groups of items with accents, CJK and emoji (multi-byte UTF-8) and one item throttled once
+    const mixed = items(60, { pad: 30 }).map((it, i) => ({ ...it, source: JSON.stringify({ n: i, msg: i % 3 === 0 ? `caf\u00e9 \u6ce8\u6587 \ud83d\ude00 ${i}` : `plain ${i}` }) }));
+    server.rejectItems(['id-7', 'id-40'], 429, 1);
+    // When they are added 10 at a time into 2 KiB bodies (some groups cross a body's end)
+    const c = client({ maxBulkBytes: 2048 });
+    const session = c.open<number>(soon());
+    for (let i = 0; i < mixed.length; i += 10) {
+      const wait = session.addMany(mixed.slice(i, i + 10));
+      if (wait) await wait;
+    }
+    const out = await session.finish();
+    // Then every document arrived once, intact, the throttled ones after a retry
+    expect(out).to.include({ indexed: 60, truncated: 0 });
+    expect(out.retries).to.be.greaterThan(0);
+    const stored = new Map(server.documents().map((d) => [d.id, JSON.stringify(d.source)]));
+    expect(stored.size).to.equal(60);
+    for (const it of mixed) expect(stored.get(it.id!)).to.equal(it.source);
+    // And the bodies were no larger than the cap
+    for (const r of server.requests) expect(r.bodyBytes).to.be.at.most(2048);
+  });
+
+  it('addMany reports a failed item with its own source, after a multi-byte neighbour', async () => {
+    // Given a non-ASCII item followed by one the cluster rejects
+    server.rejectItems(['id-1'], 400, Infinity, 'bad');
+    const batch = items(3).map((it, i) => (i === 0 ? { ...it, source: '{"msg":"\u00e9\u00e9\ud83d\ude00"}' } : it));
+    // When added together
+    const session = client().open<number>(soon());
+    await session.addMany(batch);
+    const out = await session.finish();
+    // Then the failure carries exactly the rejected item's source
+    expect(out.permanentFailures.map((f) => [f.item.id, f.item.source])).to.deep.equal([['id-1', batch[1]!.source]]);
+    expect(out.indexed).to.equal(2);
+  });
+
   it('rejects a bad configuration naming the setting', () => {
     expect(() => createBulkClient({ endpoint: 'ftp://x', service: 'es', region: 'r' })).to.throw(/endpoint must be http/);
     expect(() => createBulkClient({ endpoint: 'http://x', service: 'sql' as 'es', region: 'r' })).to.throw(/service must be/);

@@ -27,17 +27,19 @@ export interface Chunk<R> {
   buf: Buffer;
   used: number;
   slots: Slot<R>[];
+  /** The index every item belongs to when the body goes to `/<index>/_bulk` (action lines without `_index`). */
+  index?: string | undefined;
 }
 
-export function newChunk<R>(bytes: number): Chunk<R> {
-  return { buf: Buffer.allocUnsafe(bytes), used: 0, slots: [] };
+export function newChunk<R>(bytes: number, index?: string): Chunk<R> {
+  return { buf: Buffer.allocUnsafe(bytes), used: 0, slots: [], index };
 }
 
 /** Copies the given slots' bytes into a new chunk (retries send only what failed). */
 export function subChunk<R>(from: Chunk<R>, slots: Slot<R>[]): Chunk<R> {
   let size = 0;
   for (const s of slots) size += s.end - s.start;
-  const out = newChunk<R>(size);
+  const out = newChunk<R>(size, from.index);
   for (const s of slots) {
     const len = s.end - s.start;
     const shift = out.used - s.start;
@@ -107,9 +109,9 @@ export function appendItems<R>(
 }
 
 /** A chunk holding one slot re-encoded with a new source (a document cut down after a 413). */
-export function reencodeOne<R>(s: Slot<R>, source: string): Chunk<R> {
-  const line = actionLine(s);
-  const chunk = newChunk<R>(Buffer.byteLength(line) + Buffer.byteLength(source) + 1);
+export function reencodeOne<R>(s: Slot<R>, source: string, index?: string): Chunk<R> {
+  const line = actionLine(s, index !== undefined);
+  const chunk = newChunk<R>(Buffer.byteLength(line) + Buffer.byteLength(source) + 1, index);
   const slot = appendItem(chunk, s, line, source, s.original);
   // Keep the caller's slot object (it carries the attempt's status and error).
   Object.assign(s, { start: slot.start, sourceStart: slot.sourceStart, end: slot.end });

@@ -56,7 +56,10 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
   const maxBulkBytes = config.maxBulkBytes ?? BULK_DEFAULTS.maxBulkBytes;
   const concurrency = config.concurrency ?? BULK_DEFAULTS.concurrency;
   const policy: RetryPolicy = { ...BULK_DEFAULTS.retry, ...config.retry };
-  const path = `${url.pathname.replace(/\/+$/, '')}/_bulk`;
+  const base = url.pathname.replace(/\/+$/, '');
+  const path = `${base}/_bulk`;
+  const indexInPath = config.indexInPath ?? false;
+  const pathOf = (index: string | undefined): string => (index === undefined ? path : `${base}/${encodeURIComponent(index)}/_bulk`);
   const transport = createTransport(url, concurrency);
   const limit = createLimiter(concurrency);
   const credentials = config.credentials ?? (() => envCredentials());
@@ -69,7 +72,7 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
   // does not grow every first buffer from 64 KiB again.
   let firstBytes = Math.min(FIRST_BUFFER_BYTES, maxBulkBytes);
 
-  async function post(body: Buffer, expectedItems: number, deadlineMs: number, out: BulkOutcome<unknown>): Promise<Attempt> {
+  async function post(body: Buffer, path: string, expectedItems: number, deadlineMs: number, out: BulkOutcome<unknown>): Promise<Attempt> {
     const headers: Record<string, string> = { host: url.host, 'content-type': 'application/x-ndjson' };
     if (useGzip) {
       body = await gzip(body, { level: 1 });
@@ -123,7 +126,7 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
         return fail(out.transientFailures, chunk, chunk.slots);
       }
       const body = chunk.buf.subarray(0, chunk.used);
-      const result = await limit(() => post(body, chunk.slots.length, opts.deadlineMs, out as BulkOutcome<unknown>));
+      const result = await limit(() => post(body, pathOf(chunk.index), chunk.slots.length, opts.deadlineMs, out as BulkOutcome<unknown>));
       let retry: Slot<R>[] = [];
       if (result.kind === 'items') {
         if (result.results === 'all-ok') {
@@ -170,7 +173,7 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
               return fail(out.permanentFailures, chunk, chunk.slots);
             }
             out.retries++;
-            return run(reencodeOne(s, cut), attempt);
+            return run(reencodeOne(s, cut, chunk.index), attempt);
           }
           case 'retry': retry = mark(chunk.slots, result.status, result.error); break;
           case 'defer': mark(chunk.slots, result.status, result.error); return fail(out.transientFailures, chunk, chunk.slots);
@@ -187,22 +190,44 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
       return run(next, attempt + 1);
     }
 
-    const fresh = (bytes: number): Chunk<R> => ({ buf: takeBuffer(bytes), used: 0, slots: [] });
+    const fresh = (bytes: number, index?: string): Chunk<R> => ({ buf: takeBuffer(bytes), used: 0, slots: [], index });
     let current = fresh(firstBytes);
+    // indexInPath: one body per index; the ones not being written to wait here (a batch has few indices).
+    const parked = new Map<string, Chunk<R>>();
     const pending = new Set<Promise<void>>();
     let finished = false;
+
+    /** indexInPath: makes `current` the body for `index`. */
+    function select(index: string): void {
+      if (current.index === index) return;
+      const other = parked.get(index);
+      if (current.slots.length > 0) parked.set(current.index!, current);
+      else if (other !== undefined) giveBuffer(current.buf);
+      if (other !== undefined) {
+        parked.delete(index);
+        current = other;
+      } else if (current.slots.length > 0) {
+        current = fresh(firstBytes, index);
+      } else {
+        current.index = index;
+      }
+    }
+
+    function send(chunk: Chunk<R>): void {
+      const p: Promise<void> = run(chunk, 1).finally(() => {
+        pending.delete(p);
+        giveBuffer(chunk.buf);
+      });
+      pending.add(p);
+    }
 
     function dispatch(): void {
       if (current.slots.length === 0) return;
       const chunk = current;
       // Once a body has filled up, the next ones will too: take a full-size buffer at once.
       if (chunk.buf.length >= maxBulkBytes) firstBytes = maxBulkBytes;
-      current = fresh(chunk.buf.length >= maxBulkBytes ? maxBulkBytes : firstBytes);
-      const p: Promise<void> = run(chunk, 1).finally(() => {
-        pending.delete(p);
-        giveBuffer(chunk.buf);
-      });
-      pending.add(p);
+      current = fresh(chunk.buf.length >= maxBulkBytes ? maxBulkBytes : firstBytes, chunk.index);
+      send(chunk);
     }
 
     /** Makes room for `bytes` more in the current chunk: grow its buffer, or send it and start another. */
@@ -219,7 +244,8 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
     const backpressure = (): Promise<void> | undefined => (pending.size < concurrency ? undefined : Promise.race(pending).then(() => undefined));
 
     function add(item: BulkItem<R>): void {
-      const line = actionLine(item);
+      if (indexInPath) select(item.index);
+      const line = actionLine(item, indexInPath);
       let source = item.source;
       let original: string | undefined;
       // UTF-8 needs at most 3 bytes per UTF-16 unit: measure exactly only when the bound does not fit.
@@ -256,18 +282,21 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
         if (finished) throw new Error('bulk session: addMany() after finish()');
         lines.length = 0;
         let bound = 0;
+        let oneIndex = true;
         for (const item of items) {
-          const line = actionLine(item);
+          const line = actionLine(item, indexInPath);
           lines.push(line);
           bound += (line.length + item.source.length) * 3 + 1;
+          if (item.index !== items[0]!.index) oneIndex = false;
         }
-        if (current.used + bound <= maxBulkBytes) {
+        if (indexInPath && oneIndex && items.length > 0) select(items[0]!.index);
+        if ((oneIndex || !indexInPath) && current.used + bound <= maxBulkBytes) {
           // All of them fit in the current body whatever their bytes: one write.
           if (current.used + bound > current.buf.length) reserve(bound);
           appendItems(current, items, lines);
           if (current.used >= maxBulkBytes) dispatch();
         } else {
-          // Near a body's end (or a document too large): item by item, as add() does.
+          // Near a body's end, a document too large, or (indexInPath) several indices: item by item, as add() does.
           for (const item of items) add(item);
         }
         return backpressure();
@@ -276,6 +305,8 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
         finished = true;
         dispatch();
         giveBuffer(current.buf);
+        for (const chunk of parked.values()) send(chunk);
+        parked.clear();
         while (pending.size > 0) await Promise.all(pending);
         return out;
       },

@@ -368,6 +368,43 @@ describe('shared OpenSearch bulk client (against the local _bulk server)', () =>
     expect(out.indexed).to.equal(2);
   });
 
+  it('indexInPath: one body per index, sent to /<index>/_bulk with action lines naming no _index; retries and 413 splits keep the path', async () => {
+    // Given items of three indices, interleaved as a batch across midnight and two prefixes gives them
+    const indices = ['cwl-2024.12.31', 'cwl-2025.01.01', 'lambda-2025.01.01'];
+    const batch = items(90, { pad: 40 }).map((it, i) => ({ ...it, index: indices[i % 3]! }));
+    server.rejectItems(['id-4', 'id-50'], 429, 1);
+    server.setMaxBodyBytes(1500);
+    // When they are added in groups (some holding one index, most several) into 4 KiB bodies
+    const c = client({ indexInPath: true, maxBulkBytes: 4096 });
+    const session = c.open<number>(soon());
+    for (let i = 0; i < 30; i++) await session.add(batch[i]!);
+    await session.addMany(batch.slice(30, 60).filter((it) => it.index === indices[1]));
+    await session.addMany(batch.slice(30));
+    const out = await session.finish();
+    // Then every document is stored once in its own index
+    expect(out.indexed + out.duplicates).to.equal(90 + 10);
+    for (const index of indices) expect(server.documents(index).map((d) => d.id).sort()).to.deep.equal(batch.filter((it) => it.index === index).map((it) => it.id).sort());
+    // And every request went to its index's path, its action lines without _index, and was signed
+    expect(server.requests.length).to.be.greaterThan(3);
+    for (const r of server.requests) {
+      expect(r.url).to.match(/^\/(cwl-2024\.12\.31|cwl-2025\.01\.01|lambda-2025\.01\.01)\/_bulk$/);
+      expect(r.signature?.ok).to.equal(true);
+    }
+    expect(out.retries).to.be.greaterThan(0);
+  });
+
+  it('indexInPath: action lines are 24 bytes shorter for a daily index, and the default stays as it was', async () => {
+    // Given the same three documents sent both ways
+    const sent = async (indexInPath: boolean): Promise<number> => {
+      server.clear();
+      await client({ indexInPath }).send(items(3), soon());
+      expect(server.requests[0]!.url).to.equal(indexInPath ? '/cwl-2024.01.02/_bulk' : '/_bulk');
+      return server.requests[0]!.bodyBytes;
+    };
+    // Then the path form saves `"_index":"cwl-2024.01.02",` on each of them
+    expect((await sent(false)) - (await sent(true))).to.equal(3 * '"_index":"cwl-2024.01.02",'.length);
+  });
+
   it('rejects a bad configuration naming the setting', () => {
     expect(() => createBulkClient({ endpoint: 'ftp://x', service: 'es', region: 'r' })).to.throw(/endpoint must be http/);
     expect(() => createBulkClient({ endpoint: 'http://x', service: 'sql' as 'es', region: 'r' })).to.throw(/service must be/);

@@ -84,14 +84,15 @@ function ourCore(event: KinesisStreamEvent, options: TransformOptions, body: { b
     // One write per record (BulkSession.addMany); a full body starts over.
     let need = 0;
     for (const item of items) {
-      const line = actionLine(item);
+      const line = actionLine(item, true); // the handler's client sends to /<index>/_bulk (indexInPath)
       lines.push(line);
       need += (line.length + item.source.length) * 3 + 1;
     }
-    if (chunk.used + need > chunk.buf.length) {
+    // One body per index, as the client does with indexInPath (a record's events share a day but at midnight).
+    if (chunk.used + need > chunk.buf.length || (items.length > 0 && chunk.index !== items[0]!.index)) {
       total += chunk.used;
       if (need > body.buf.length) body.buf = Buffer.allocUnsafe(need);
-      chunk = { buf: body.buf, used: 0, slots: [] };
+      chunk = { buf: body.buf, used: 0, slots: [], index: items[0]?.index };
     }
     appendItems(chunk, items, lines);
   }

@@ -37,7 +37,7 @@ import { gunzipSync } from 'node:zlib';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { buildSync } from 'esbuild';
 import { actionLine } from '../functions/shared/opensearch/ndjson';
-import { appendItems, type Chunk } from '../functions/shared/opensearch/body-buffer';
+import { appendItem, appendItems, type Chunk } from '../functions/shared/opensearch/body-buffer';
 import type { BulkItem } from '../functions/shared/opensearch';
 import { createBatchIds, emptyCounts, transformRecord, type TransformOptions } from '../functions/shipper/core/batch';
 import { createIndexNamer } from '../functions/shipper/core/index-name';
@@ -77,11 +77,12 @@ function ourCore(event: KinesisStreamEvent, options: TransformOptions, body: { b
   const ids = createBatchIds(() => undefined);
   let chunk: Chunk<number> = { buf: body.buf, used: 0, slots: [] };
   let total = 0;
+  let multiByte = 0; // as the session: item by item for 15 records after one with multi-byte text
   for (let r = 0; r < event.Records.length; r++) {
     items.length = 0;
     lines.length = 0;
     transformRecord(event.Records[r]!.kinesis.data, r, options, counts, items, ids);
-    // One write per record (BulkSession.addMany); a full body starts over.
+    // One write per record (BulkSession.addMany, which writes item by item after multi-byte text); a full body starts over.
     let need = 0;
     for (const item of items) {
       const line = actionLine(item, true); // the handler's client sends to /<index>/_bulk (indexInPath)
@@ -94,7 +95,11 @@ function ourCore(event: KinesisStreamEvent, options: TransformOptions, body: { b
       if (need > body.buf.length) body.buf = Buffer.allocUnsafe(need);
       chunk = { buf: body.buf, used: 0, slots: [], index: items[0]?.index };
     }
-    appendItems(chunk, items, lines);
+    if (multiByte % 16 === 0) multiByte = appendItems(chunk, items, lines) ? 0 : 1;
+    else {
+      multiByte++;
+      for (let i = 0; i < items.length; i++) appendItem(chunk, items[i]!, lines[i]!, items[i]!.source, undefined);
+    }
   }
   return { events: counts.events, bytes: total + chunk.used };
 }

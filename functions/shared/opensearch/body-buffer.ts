@@ -83,13 +83,13 @@ export function appendItem<R>(
  * instead of two per item, which cost more than the copying itself); `lines[i]` is item i's
  * action line. The caller reserved room for the UTF-16 length × 3 + 1 per item. Slots get exact
  * byte offsets: character offsets when everything was ASCII (bytes written = characters),
- * otherwise measured item by item.
+ * otherwise found from the newlines written. Returns whether everything was ASCII.
  */
 export function appendItems<R>(
   chunk: Chunk<R>,
   items: readonly { ref: R; index: string; id?: string | undefined; action: 'create' | 'index'; source: string }[],
   lines: readonly string[],
-): void {
+): boolean {
   let text = '';
   for (let i = 0; i < items.length; i++) text += `${lines[i]!}${items[i]!.source}\n`;
   const buf = chunk.buf;
@@ -99,13 +99,21 @@ export function appendItems<R>(
   let at = start;
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
-    const line = lines[i]!;
     const slotStart = at;
-    const sourceStart = at + (ascii ? line.length : Buffer.byteLength(line));
-    at = sourceStart + (ascii ? item.source.length : Buffer.byteLength(item.source)) + 1;
+    let sourceStart: number;
+    if (ascii) {
+      sourceStart = at + lines[i]!.length;
+      at = sourceStart + item.source.length + 1;
+    } else {
+      // Multi-byte text: the bytes tell where each line ends (action lines and sources are single
+      // JSON lines; UTF-8 never has a 0x0A byte inside a character).
+      sourceStart = buf.indexOf(NEWLINE, at) + 1;
+      at = buf.indexOf(NEWLINE, sourceStart) + 1;
+    }
     chunk.slots.push({ ref: item.ref, index: item.index, id: item.id, action: item.action, start: slotStart, sourceStart, end: at, original: undefined, lastStatus: 0, lastError: '' });
   }
   chunk.used = start + written;
+  return ascii;
 }
 
 /** A chunk holding one slot re-encoded with a new source (a document cut down after a 413). */

@@ -22,6 +22,7 @@ export const BULK_DEFAULTS = {
 /** Smallest cap accepted: room for an action line, the truncation markers and some text. */
 const MIN_BULK_BYTES = 1024;
 const FIRST_BUFFER_BYTES = 64 * 1024;
+const PROBE_EVERY = 16;
 
 type Attempt = { kind: 'items'; results: ItemResult[] | 'all-ok' } | { kind: 'status'; status: number; error: string };
 
@@ -272,6 +273,10 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
     }
 
     const lines: string[] = [];
+    // Multi-byte text seen in the last batch: item by item (one write per document keeps ASCII
+    // documents one-byte strings; one write of a mixed batch converts it all to two-byte, slower).
+    // Every PROBE_EVERY-th batch tries the one write again.
+    let multiByte = 0;
     return {
       add(item) {
         if (finished) throw new Error('bulk session: add() after finish()');
@@ -290,12 +295,13 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
           if (item.index !== items[0]!.index) oneIndex = false;
         }
         if (indexInPath && oneIndex && items.length > 0) select(items[0]!.index);
-        if ((oneIndex || !indexInPath) && current.used + bound <= maxBulkBytes) {
+        if ((oneIndex || !indexInPath) && current.used + bound <= maxBulkBytes && multiByte % PROBE_EVERY === 0) {
           // All of them fit in the current body whatever their bytes: one write.
           if (current.used + bound > current.buf.length) reserve(bound);
-          appendItems(current, items, lines);
+          multiByte = appendItems(current, items, lines) ? 0 : 1;
           if (current.used >= maxBulkBytes) dispatch();
         } else {
+          if (multiByte > 0) multiByte++;
           // Near a body's end, a document too large, or (indexInPath) several indices: item by item, as add() does.
           for (const item of items) add(item);
         }

@@ -189,7 +189,7 @@ async function wholeFile(file: string, endpoint: string, profile: boolean, path:
   const client = path === 'bytes' ? real : {
     open: <R>(o: SendOptions): BulkSession<R> => {
       const s = real.open<R>(o);
-      return { add: (item) => s.add(item), finish: () => s.finish() };
+      return { add: (item) => s.add(item), addMany: (items) => s.addMany(items), finish: () => s.finish() };
     },
     close: () => real.close(),
   };

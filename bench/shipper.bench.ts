@@ -13,7 +13,7 @@
  * `json`, `long` and `non-ascii` variants. A batch is RECORDS × EVENTS_PER_RECORD events.
  *
  * 1. Core (no I/O): Kinesis record data → bulk body bytes. Ours: decode, mask, extract, render,
- *    index name, batch-wide id check, action line, UTF-8 into a body buffer (record by record, as the handler). The
+ *    index name, batch-wide id check, action lines, UTF-8 into a body buffer (one write per record, as the handler). The
  *    blueprint's: decode, transform to its NDJSON text (not even encoded to bytes). Both in the
  *    same process, alternating batch by batch, esbuild-bundled like the functions; events per
  *    CPU-second (user + system of the process, GC included), median of per-batch figures.
@@ -37,6 +37,7 @@ import { gunzipSync } from 'node:zlib';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { buildSync } from 'esbuild';
 import { actionLine } from '../functions/shared/opensearch/ndjson';
+import { appendItem, appendItems, type Chunk } from '../functions/shared/opensearch/body-buffer';
 import type { BulkItem } from '../functions/shared/opensearch';
 import { createBatchIds, emptyCounts, transformRecord, type TransformOptions } from '../functions/shipper/core/batch';
 import { createIndexNamer } from '../functions/shipper/core/index-name';
@@ -67,31 +68,40 @@ function ourOptions(): TransformOptions {
   return { namer: createIndexNamer('cwl', RULES), masker: createMasker(), placement: { mode: 'nested', field: 'fields' }, idMode: 'create-with-id' };
 }
 
-/** Our core over one batch: every record to bulk body bytes (action line + source + newline). */
+/** Our core over one batch: every record to bulk body bytes (action lines + sources), as the handler's session writes them. */
 function ourCore(event: KinesisStreamEvent, options: TransformOptions, body: { buf: Buffer }): { events: number; bytes: number } {
   const counts = emptyCounts(event.Records.length);
   const items: BulkItem<number>[] = [];
+  const lines: string[] = [];
   // As the handler: ids checked batch-wide (an id repeated with other content gets a suffix).
   const ids = createBatchIds(() => undefined);
-  let used = 0;
+  let chunk: Chunk<number> = { buf: body.buf, used: 0, slots: [] };
   let total = 0;
+  let multiByte = 0; // as the session: item by item for 15 records after one with multi-byte text
   for (let r = 0; r < event.Records.length; r++) {
     items.length = 0;
+    lines.length = 0;
     transformRecord(event.Records[r]!.kinesis.data, r, options, counts, items, ids);
+    // One write per record (BulkSession.addMany, which writes item by item after multi-byte text); a full body starts over.
+    let need = 0;
     for (const item of items) {
-      const line = actionLine(item);
-      const need = (line.length + item.source.length) * 3 + 1;
-      if (used + need > body.buf.length) {
-        total += used;
-        used = 0;
-        if (need > body.buf.length) body.buf = Buffer.allocUnsafe(need);
-      }
-      used += body.buf.write(line, used, 'utf8');
-      used += body.buf.write(item.source, used, 'utf8');
-      body.buf[used++] = 10;
+      const line = actionLine(item, true); // the handler's client sends to /<index>/_bulk (indexInPath)
+      lines.push(line);
+      need += (line.length + item.source.length) * 3 + 1;
+    }
+    // One body per index, as the client does with indexInPath (a record's events share a day but at midnight).
+    if (chunk.used + need > chunk.buf.length || (items.length > 0 && chunk.index !== items[0]!.index)) {
+      total += chunk.used;
+      if (need > body.buf.length) body.buf = Buffer.allocUnsafe(need);
+      chunk = { buf: body.buf, used: 0, slots: [], index: items[0]?.index };
+    }
+    if (multiByte % 16 === 0) multiByte = appendItems(chunk, items, lines) ? 0 : 1;
+    else {
+      multiByte++;
+      for (let i = 0; i < items.length; i++) appendItem(chunk, items[i]!, lines[i]!, items[i]!.source, undefined);
     }
   }
-  return { events: counts.events, bytes: total + used };
+  return { events: counts.events, bytes: total + chunk.used };
 }
 
 function blueprintCore(event: KinesisStreamEvent): { events: number; bytes: number } {

@@ -75,10 +75,9 @@ export function createShipperHandler(deps: ShipperDeps): ShipperHandler {
       items.length = 0;
       const reason = transformRecord(records[r]!.kinesis.data, r, options, counts, items, ids);
       if (reason !== undefined) poison.push({ record: r, reason });
-      for (const item of items) {
-        const wait = session.add(item);
-        if (wait) await wait;
-      }
+      // A record's documents go into the body with one write (see BulkSession.addMany).
+      const wait = session.addMany(items);
+      if (wait) await wait;
     }
     counts.masked = options.masker.count - maskedBefore;
     const outcome = await session.finish();

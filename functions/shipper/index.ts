@@ -7,7 +7,9 @@ import { createShipperHandler } from './handler';
 /** The Lambda entry point: configuration and clients once per container (functions/shared/entry.ts). */
 export const handler = lambdaEntry((env) => {
   const config = loadConfig(env);
-  const bulk = createBulkClient(config);
+  // One body per index, to /<index>/_bulk: action lines without `_index`, 24 bytes less per event
+  // (the role's grant covers <domain>/*/_bulk: modules/log-pipeline, openSearchWriteStatements).
+  const bulk = createBulkClient({ ...config, indexInPath: true });
   const deadLetters = createDeadLetterWriter({
     bucket: config.deadLetterBucket,
     prefix: config.deadLetterPrefix,

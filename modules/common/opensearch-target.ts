@@ -67,9 +67,11 @@ export function openSearchEnvironment(t: OpenSearchTarget, defaults: { indexPref
  * fine-grained access control would not stop them). Serverless has no path-level IAM: the
  * collection's data access policy narrows it (see the OpenSearch README).
  */
-export function openSearchWriteStatements(t: OpenSearchTarget): PolicyStatement[] {
+export function openSearchWriteStatements(t: OpenSearchTarget, opts: { indexPaths?: boolean } = {}): PolicyStatement[] {
   if ((t.service ?? OPENSEARCH_TARGET_DEFAULTS.service) === 'es') {
-    return [{ sid: 'BulkIndexIntoDomain', actions: ['es:ESHttpPost'], resources: [`${t.domainArn!}/_bulk`] }];
+    // indexPaths: the function posts to `/<index>/_bulk` too (bulk client `indexInPath`); still `_bulk` only.
+    const resources = opts.indexPaths ? [`${t.domainArn!}/_bulk`, `${t.domainArn!}/*/_bulk`] : [`${t.domainArn!}/_bulk`];
+    return [{ sid: 'BulkIndexIntoDomain', actions: ['es:ESHttpPost'], resources }];
   }
   return [{ sid: 'AccessCollection', actions: ['aoss:APIAccessAll'], resources: [t.collectionArn!] }];
 }

@@ -147,7 +147,8 @@ export class LogPipeline extends Construct {
       policyStatements: [
         ...streamConsumerStatements(env, { streamArn: this.streamArn, streamKeyArn: stream.keyArn, queueArn: this.failureQueueArn, queueKeyArn }),
         ...deadLetter.writeStatements,
-        ...openSearchWriteStatements(os),
+        // The shipper sends each body to /<index>/_bulk (functions/shipper/index.ts, indexInPath).
+        ...openSearchWriteStatements(os, { indexPaths: true }),
         ...(props.extraPolicyStatements ?? []),
       ],
     });

@@ -118,7 +118,8 @@ export async function startBulkServer(options: BulkServerOptions = {}): Promise<
     } else send();
   }
 
-  function handleBulk(body: string, rec: RecordedRequest): { status: number; body: unknown } {
+  /** `pathIndex`: the `<index>` of a request to `/<index>/_bulk`, the default for items that name none (as OpenSearch). */
+  function handleBulk(body: string, rec: RecordedRequest, pathIndex?: string): { status: number; body: unknown } {
     if (body.length > 0 && !body.endsWith('\n'))
       return { status: 400, body: { error: { type: 'illegal_argument_exception', reason: 'The bulk request must be terminated by a newline [\\n]' }, status: 400 } };
     const lines = body.split('\n');
@@ -143,7 +144,7 @@ export async function startBulkServer(options: BulkServerOptions = {}): Promise<
         if (!ALLOWED_ACTION_PARAMS.has(key))
           return { status: 400, body: { error: { type: 'illegal_argument_exception', reason: `Action/metadata line [${i + 1}] contains an unknown parameter [${key}]` }, status: 400 } };
       }
-      const index = String(meta._index ?? '');
+      const index = String(meta._index ?? pathIndex ?? '');
       const id = meta._id === undefined ? undefined : String(meta._id);
       try {
         source = JSON.parse(lines[i + 1]!) as Record<string, unknown>;
@@ -238,7 +239,8 @@ export async function startBulkServer(options: BulkServerOptions = {}): Promise<
       rec.bodyBytes = body.length;
       if (maxBodyBytes !== undefined && body.length > maxBodyBytes)
         return answer(res, 413, { error: { type: 'request_entity_too_large', reason: 'Request size exceeded' }, status: 413 }, rec);
-      const out = handleBulk(body.toString('utf8'), rec);
+      const pathIndex = /^\/([^/?]+)\/_bulk(\?|$)/.exec(req.url ?? '')?.[1];
+      const out = handleBulk(body.toString('utf8'), rec, pathIndex === undefined ? undefined : decodeURIComponent(pathIndex));
       return answer(res, out.status, out.body, rec);
     });
   });

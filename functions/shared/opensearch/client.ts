@@ -3,7 +3,7 @@ import { gzip as gzipCb } from 'node:zlib';
 import { fullJitterDelay } from './backoff';
 import { createLimiter } from './limiter';
 import { actionLine } from './ndjson';
-import { appendItem, createBufferPool, reencodeOne, sourceOf, subChunk, type Chunk, type Slot } from './body-buffer';
+import { appendItem, appendItems, createBufferPool, reencodeOne, sourceOf, subChunk, type Chunk, type Slot } from './body-buffer';
 import { classifyItemStatus, classifyRequestStatus, headOf, parseBulkResponse, type ItemResult } from './response';
 import { envCredentials, signRequest } from './signer';
 import { createTransport } from './transport';
@@ -22,6 +22,7 @@ export const BULK_DEFAULTS = {
 /** Smallest cap accepted: room for an action line, the truncation markers and some text. */
 const MIN_BULK_BYTES = 1024;
 const FIRST_BUFFER_BYTES = 64 * 1024;
+const PROBE_EVERY = 16;
 
 type Attempt = { kind: 'items'; results: ItemResult[] | 'all-ok' } | { kind: 'status'; status: number; error: string };
 
@@ -56,7 +57,10 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
   const maxBulkBytes = config.maxBulkBytes ?? BULK_DEFAULTS.maxBulkBytes;
   const concurrency = config.concurrency ?? BULK_DEFAULTS.concurrency;
   const policy: RetryPolicy = { ...BULK_DEFAULTS.retry, ...config.retry };
-  const path = `${url.pathname.replace(/\/+$/, '')}/_bulk`;
+  const base = url.pathname.replace(/\/+$/, '');
+  const path = `${base}/_bulk`;
+  const indexInPath = config.indexInPath ?? false;
+  const pathOf = (index: string | undefined): string => (index === undefined ? path : `${base}/${encodeURIComponent(index)}/_bulk`);
   const transport = createTransport(url, concurrency);
   const limit = createLimiter(concurrency);
   const credentials = config.credentials ?? (() => envCredentials());
@@ -69,7 +73,7 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
   // does not grow every first buffer from 64 KiB again.
   let firstBytes = Math.min(FIRST_BUFFER_BYTES, maxBulkBytes);
 
-  async function post(body: Buffer, expectedItems: number, deadlineMs: number, out: BulkOutcome<unknown>): Promise<Attempt> {
+  async function post(body: Buffer, path: string, expectedItems: number, deadlineMs: number, out: BulkOutcome<unknown>): Promise<Attempt> {
     const headers: Record<string, string> = { host: url.host, 'content-type': 'application/x-ndjson' };
     if (useGzip) {
       body = await gzip(body, { level: 1 });
@@ -123,7 +127,7 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
         return fail(out.transientFailures, chunk, chunk.slots);
       }
       const body = chunk.buf.subarray(0, chunk.used);
-      const result = await limit(() => post(body, chunk.slots.length, opts.deadlineMs, out as BulkOutcome<unknown>));
+      const result = await limit(() => post(body, pathOf(chunk.index), chunk.slots.length, opts.deadlineMs, out as BulkOutcome<unknown>));
       let retry: Slot<R>[] = [];
       if (result.kind === 'items') {
         if (result.results === 'all-ok') {
@@ -170,7 +174,7 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
               return fail(out.permanentFailures, chunk, chunk.slots);
             }
             out.retries++;
-            return run(reencodeOne(s, cut), attempt);
+            return run(reencodeOne(s, cut, chunk.index), attempt);
           }
           case 'retry': retry = mark(chunk.slots, result.status, result.error); break;
           case 'defer': mark(chunk.slots, result.status, result.error); return fail(out.transientFailures, chunk, chunk.slots);
@@ -187,22 +191,44 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
       return run(next, attempt + 1);
     }
 
-    const fresh = (bytes: number): Chunk<R> => ({ buf: takeBuffer(bytes), used: 0, slots: [] });
+    const fresh = (bytes: number, index?: string): Chunk<R> => ({ buf: takeBuffer(bytes), used: 0, slots: [], index });
     let current = fresh(firstBytes);
+    // indexInPath: one body per index; the ones not being written to wait here (a batch has few indices).
+    const parked = new Map<string, Chunk<R>>();
     const pending = new Set<Promise<void>>();
     let finished = false;
+
+    /** indexInPath: makes `current` the body for `index`. */
+    function select(index: string): void {
+      if (current.index === index) return;
+      const other = parked.get(index);
+      if (current.slots.length > 0) parked.set(current.index!, current);
+      else if (other !== undefined) giveBuffer(current.buf);
+      if (other !== undefined) {
+        parked.delete(index);
+        current = other;
+      } else if (current.slots.length > 0) {
+        current = fresh(firstBytes, index);
+      } else {
+        current.index = index;
+      }
+    }
+
+    function send(chunk: Chunk<R>): void {
+      const p: Promise<void> = run(chunk, 1).finally(() => {
+        pending.delete(p);
+        giveBuffer(chunk.buf);
+      });
+      pending.add(p);
+    }
 
     function dispatch(): void {
       if (current.slots.length === 0) return;
       const chunk = current;
       // Once a body has filled up, the next ones will too: take a full-size buffer at once.
       if (chunk.buf.length >= maxBulkBytes) firstBytes = maxBulkBytes;
-      current = fresh(chunk.buf.length >= maxBulkBytes ? maxBulkBytes : firstBytes);
-      const p: Promise<void> = run(chunk, 1).finally(() => {
-        pending.delete(p);
-        giveBuffer(chunk.buf);
-      });
-      pending.add(p);
+      current = fresh(chunk.buf.length >= maxBulkBytes ? maxBulkBytes : firstBytes, chunk.index);
+      send(chunk);
     }
 
     /** Makes room for `bytes` more in the current chunk: grow its buffer, or send it and start another. */
@@ -216,49 +242,82 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
       }
     }
 
-    /** After an item went into the current body: send it when full; backpressure as `add` documents. */
-    function added(): Promise<void> | undefined {
+    const backpressure = (): Promise<void> | undefined => (pending.size < concurrency ? undefined : Promise.race(pending).then(() => undefined));
+
+    function add(item: BulkItem<R>): void {
+      if (indexInPath) select(item.index);
+      const line = actionLine(item, indexInPath);
+      let source = item.source;
+      let original: string | undefined;
+      // UTF-8 needs at most 3 bytes per UTF-16 unit: measure exactly only when the bound does not fit.
+      let bytes = (line.length + source.length) * 3 + 1;
+      if (current.used + bytes > current.buf.length || bytes > maxBulkBytes) {
+        const lineBytes = Buffer.byteLength(line);
+        bytes = lineBytes + Buffer.byteLength(source) + 1;
+        if (bytes > maxBulkBytes) {
+          original = source;
+          try {
+            source = truncateDocument(source, maxBulkBytes - lineBytes - 1);
+          } catch (err) {
+            // Whatever one document holds, it fails alone (dead letter with the reason), never the session.
+            out.permanentFailures.push({ item, status: 0, error: `document could not be truncated: ${(err as Error).message}` });
+            return;
+          }
+          bytes = lineBytes + Buffer.byteLength(source) + 1;
+          out.truncated++;
+        }
+        reserve(bytes);
+      }
+      appendItem(current, item, line, source, original);
       if (current.used >= maxBulkBytes) dispatch();
-      if (pending.size < concurrency) return undefined;
-      return Promise.race(pending).then(() => undefined);
     }
 
-    const session: BulkSession<R> = {
+    const lines: string[] = [];
+    // Multi-byte text seen in the last batch: item by item (one write per document keeps ASCII
+    // documents one-byte strings; one write of a mixed batch converts it all to two-byte, slower).
+    // Every PROBE_EVERY-th batch tries the one write again.
+    let multiByte = 0;
+    return {
       add(item) {
         if (finished) throw new Error('bulk session: add() after finish()');
-        const line = actionLine(item);
-        let source = item.source;
-        let original: string | undefined;
-        // UTF-8 needs at most 3 bytes per UTF-16 unit: measure exactly only when the bound does not fit.
-        let bytes = (line.length + source.length) * 3 + 1;
-        if (current.used + bytes > current.buf.length || bytes > maxBulkBytes) {
-          const lineBytes = Buffer.byteLength(line);
-          bytes = lineBytes + Buffer.byteLength(source) + 1;
-          if (bytes > maxBulkBytes) {
-            original = source;
-            try {
-              source = truncateDocument(source, maxBulkBytes - lineBytes - 1);
-            } catch (err) {
-              // Whatever one document holds, it fails alone (dead letter with the reason), never the session.
-              out.permanentFailures.push({ item, status: 0, error: `document could not be truncated: ${(err as Error).message}` });
-              return undefined;
-            }
-            bytes = lineBytes + Buffer.byteLength(source) + 1;
-            out.truncated++;
-          }
-          reserve(bytes);
+        add(item);
+        return backpressure();
+      },
+      addMany(items) {
+        if (finished) throw new Error('bulk session: addMany() after finish()');
+        lines.length = 0;
+        let bound = 0;
+        let oneIndex = true;
+        for (const item of items) {
+          const line = actionLine(item, indexInPath);
+          lines.push(line);
+          bound += (line.length + item.source.length) * 3 + 1;
+          if (item.index !== items[0]!.index) oneIndex = false;
         }
-        appendItem(current, item, line, source, original);
-        return added();
+        if (indexInPath && oneIndex && items.length > 0) select(items[0]!.index);
+        if ((oneIndex || !indexInPath) && current.used + bound <= maxBulkBytes && multiByte % PROBE_EVERY === 0) {
+          // All of them fit in the current body whatever their bytes: one write.
+          if (current.used + bound > current.buf.length) reserve(bound);
+          multiByte = appendItems(current, items, lines) ? 0 : 1;
+          if (current.used >= maxBulkBytes) dispatch();
+        } else {
+          if (multiByte > 0) multiByte++;
+          // Near a body's end, a document too large, or (indexInPath) several indices: item by item, as add() does.
+          for (const item of items) add(item);
+        }
+        return backpressure();
       },
       addWritten(item, writer) {
-        if (finished) throw new Error('bulk session: add() after finish()');
+        if (finished) throw new Error('bulk session: addWritten() after finish()');
+        // The writer writes its own action line, with `_index`: a body per index (indexInPath) would not expect one.
+        if (indexInPath) throw new Error('bulk session: addWritten() cannot be used with indexInPath');
         const bytes = writer.maxBytes;
         if (bytes > maxBulkBytes) {
           // Too large for any body as written: through `add`, which truncates the source to fit.
           const scratch = Buffer.allocUnsafe(bytes);
           const end = writer.write(scratch, 0);
-          return session.add({ ...item, source: scratch.toString('utf8', writer.sourceStart, end - 1) });
+          add({ ...item, source: scratch.toString('utf8', writer.sourceStart, end - 1) });
+          return backpressure();
         }
         if (current.used + bytes > current.buf.length) reserve(bytes);
         const start = current.used;
@@ -267,17 +326,19 @@ export function createBulkClient(config: BulkClientConfig): BulkClient {
           ref: item.ref, index: item.index, id: item.id, action: item.action, start, sourceStart: writer.sourceStart, end: current.used,
           original: undefined, lastStatus: 0, lastError: '',
         });
-        return added();
+        if (current.used >= maxBulkBytes) dispatch();
+        return backpressure();
       },
       async finish() {
         finished = true;
         dispatch();
         giveBuffer(current.buf);
+        for (const chunk of parked.values()) send(chunk);
+        parked.clear();
         while (pending.size > 0) await Promise.all(pending);
         return out;
       },
     };
-    return session;
   }
 
   async function send<R>(items: BulkItem<R>[], opts: SendOptions): Promise<BulkOutcome<R>> {

@@ -14,7 +14,12 @@ let lastAction = '';
 let lastIndex = '';
 let lastHead = '';
 
-export function actionLine(item: Pick<BulkItem, 'action' | 'index' | 'id'>): string {
+/**
+ * `indexInPath`: the request goes to `/<index>/_bulk` (every item of its body has that index),
+ * so the line names no `_index` (24 bytes less per item on daily indices).
+ */
+export function actionLine(item: Pick<BulkItem, 'action' | 'index' | 'id'>, indexInPath = false): string {
+  if (indexInPath) return item.id === undefined ? `{"${item.action}":{}}\n` : `{"${item.action}":{"_id":${q(item.id)}}}\n`;
   if (item.index !== lastIndex || item.action !== lastAction) {
     lastAction = item.action;
     lastIndex = item.index;

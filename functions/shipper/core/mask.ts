@@ -52,7 +52,9 @@ export function createMasker(extra: readonly RegExp[] = [], builtIn = true): Mas
       if (found !== 0) {
         if (found & JWT) out = maskJwts(out, masker);
         if (found & ACCESS_KEY) out = maskAccessKeyIds(out, masker);
-        if (found & KEYWORD) out = maskKeyValues(out, masker);
+        // A keyword followed by no separator cannot start a key/value match, so the rule is skipped
+        // when none has one; unless an earlier rule edited the text (then the scan saw other text).
+        if (found & KEYWORD || (found & KEYWORD_SEEN && out !== text)) out = maskKeyValues(out, masker);
         if (found & BEARER) out = maskBearers(out, masker);
       }
     }
@@ -125,6 +127,8 @@ const JWT = 1;
 const ACCESS_KEY = 2;
 const KEYWORD = 4;
 const BEARER = 8;
+/** A sensitive keyword, not followed by `[:=]` after its key: only matters if earlier rules edited the text. */
+const KEYWORD_SEEN = 16;
 
 // Anchors: a rare letter of each trigger, checked around; everything else costs one table lookup.
 const A_J = 1; // eyJ
@@ -178,9 +182,34 @@ function keywordAt(t: string, i: number, anchor: number): number {
   }
 }
 
+// The key run last examined by keywordFound (reset per scan): keywords inside one run share its
+// answer, so a run is read once however many keywords it holds (linear, "tokentoken…" included).
+let runStop = -1;
+let runVerdict = 0;
+
+/**
+ * KEYWORD when the key run holding the keyword at `k` is followed by what maskKeyValues needs
+ * before a value (an optional quote, spaces, then `:` or `=`: a necessary condition of its
+ * match), KEYWORD_SEEN when not, 0 when there is no keyword (`k` = -1).
+ */
+function keywordFound(t: string, k: number): number {
+  if (k < 0) return 0;
+  // A keyword starting before the end of the last run reaches into that run: same run.
+  if (k < runStop) return runVerdict;
+  let j = runEnd(t, k, C_KEY);
+  runStop = j;
+  const q = t.charCodeAt(j);
+  if (q === 34 || q === 39) j++;
+  while (isSpace(t.charCodeAt(j))) j++;
+  const sep = t.charCodeAt(j);
+  runVerdict = sep === 58 || sep === 61 ? KEYWORD : KEYWORD_SEEN;
+  return runVerdict;
+}
+
 /** Which rules can apply to `t` (a superset: each rule's scanner decides exactly). */
 function scanTriggers(t: string): number {
   let found = 0;
+  runStop = -1;
   const n = t.length;
   for (let i = 0; i < n; i++) {
     const c = t.charCodeAt(i);
@@ -199,17 +228,17 @@ function scanTriggers(t: string): number {
         break;
       case A_W: {
         const p = t.charCodeAt(i - 1) | 32;
-        if ((p === 115 || p === 112) && keywordAt(t, i, a) >= 0) found |= KEYWORD;
+        if (p === 115 || p === 112) found |= keywordFound(t, keywordAt(t, i, a));
         break;
       }
       case A_K:
-        if ((t.charCodeAt(i + 1) | 32) === 101 && keywordAt(t, i, a) >= 0) found |= KEYWORD;
+        if ((t.charCodeAt(i + 1) | 32) === 101) found |= keywordFound(t, keywordAt(t, i, a));
         break;
       case A_C:
-        if ((t.charCodeAt(i + 1) | 32) === 114 && keywordAt(t, i, a) >= 0) found |= KEYWORD;
+        if ((t.charCodeAt(i + 1) | 32) === 114) found |= keywordFound(t, keywordAt(t, i, a));
         break;
       default:
-        if (keywordAt(t, i, a) >= 0) found |= KEYWORD;
+        found |= keywordFound(t, keywordAt(t, i, a));
     }
   }
   return found;

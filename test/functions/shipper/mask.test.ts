@@ -68,6 +68,21 @@ describe('shipper core: masking is linear and unchanged', function () {
     }
   });
 
+  it('gives the former results where only a keyword without a separator triggers, and where earlier rules edit its run', () => {
+    // Given keywords in prose (no key/value rule to run) and runs that the JWT or access key rule cut first
+    const texts = [
+      'refresh token expired for session', 'the /oauth/token path', 'secret santa token', 'tokentokentoken', '"token" "x"',
+      'tokenAKIAIOSFODNN7EXAMPLE=v', 'token AKIAIOSFODNN7EXAMPLE=v', 'x eyJabcd.eyJabcd.sig token =v', 'api_keyAKIAIOSFODNN7EXAMPLE: v',
+      'password eyJabcd.eyJabcd.sig', "'secret' AKIAIOSFODNN7EXAMPLE : x", 'db_password.eyJabcd.eyJabcd.x=1', 'token\u00a0= v',
+    ];
+    for (const text of texts) {
+      // When masked
+      const masker = createMasker();
+      // Then text and count are what the regular expressions gave
+      expect([masker.mask(text), masker.count], text).to.deep.equal(oracleMask(text));
+    }
+  });
+
   it('gives the former results on 4 KB adversarial messages', () => {
     for (const [name, make] of Object.entries(ADVERSARIAL)) {
       const text = make(4 * KB);

@@ -94,8 +94,8 @@ describe('LogPipeline: IAM, statement by statement', () => {
       EncryptFailureQueueMessages: allow('EncryptFailureQueueMessages', ['kms:GenerateDataKey', 'kms:Decrypt'], [REF.key], viaService('sqs')),
       WriteDeadLetters: allow('WriteDeadLetters', ['s3:PutObject'], [`arn:${REF.partition}:s3:::${REF.bucket}/dead-letter/*`]),
       EncryptDeadLetters: allow('EncryptDeadLetters', ['kms:GenerateDataKey'], [REF.key], viaService('s3')),
-      // _bulk only: no _delete_by_query, _reindex, _cluster/settings or _snapshot where FGAC would not stop them
-      BulkIndexIntoDomain: allow('BulkIndexIntoDomain', ['es:ESHttpPost'], ['arn:aws:es:eu-west-1:123456789012:domain/logs/_bulk']),
+      // _bulk only (also as /<index>/_bulk): no _delete_by_query, _reindex, _cluster/settings or _snapshot where FGAC would not stop them
+      BulkIndexIntoDomain: allow('BulkIndexIntoDomain', ['es:ESHttpPost'], ['arn:aws:es:eu-west-1:123456789012:domain/logs/_bulk', 'arn:aws:es:eu-west-1:123456789012:domain/logs/*/_bulk']),
     });
   });
 

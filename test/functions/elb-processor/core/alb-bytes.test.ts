@@ -190,6 +190,10 @@ function recordingClient(withWriter: boolean): { client: Pick<BulkClient, 'open'
           parts.push(Buffer.from(`${actionLine(item)}${item.source}\n`));
           return undefined;
         },
+        addMany(items: readonly BulkItem<R>[]) {
+          for (const item of items) parts.push(Buffer.from(`${actionLine(item)}${item.source}\n`));
+          return undefined;
+        },
         finish: async () => ({ indexed: 0, duplicates: 0, transientFailures: [], permanentFailures: [], truncated: 0, requests: 0, retries: 0, bytesSent: 0, latenciesMs: [] }),
       };
       if (withWriter) {

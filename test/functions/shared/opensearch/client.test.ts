@@ -364,6 +364,78 @@ describe('shared OpenSearch bulk client (against the local _bulk server)', () =>
     for (const it of [...first, ...second]) expect(stored.get(it.id!)).to.equal(it.source);
   });
 
+  it('addMany sends what add sends, non-ASCII included, and retries exactly the items that failed', async () => {
+    // Given groups of items with accents, CJK and emoji (multi-byte UTF-8) and one item throttled once
+    const mixed = items(60, { pad: 30 }).map((it, i) => ({ ...it, source: JSON.stringify({ n: i, msg: i % 3 === 0 ? `caf\u00e9 \u6ce8\u6587 \ud83d\ude00 ${i}` : `plain ${i}` }) }));
+    server.rejectItems(['id-7', 'id-40'], 429, 1);
+    // When they are added 10 at a time into 2 KiB bodies (some groups cross a body's end)
+    const c = client({ maxBulkBytes: 2048 });
+    const session = c.open<number>(soon());
+    for (let i = 0; i < mixed.length; i += 10) {
+      const wait = session.addMany(mixed.slice(i, i + 10));
+      if (wait) await wait;
+    }
+    const out = await session.finish();
+    // Then every document arrived once, intact, the throttled ones after a retry
+    expect(out).to.include({ indexed: 60, truncated: 0 });
+    expect(out.retries).to.be.greaterThan(0);
+    const stored = new Map(server.documents().map((d) => [d.id, JSON.stringify(d.source)]));
+    expect(stored.size).to.equal(60);
+    for (const it of mixed) expect(stored.get(it.id!)).to.equal(it.source);
+    // And the bodies were no larger than the cap
+    for (const r of server.requests) expect(r.bodyBytes).to.be.at.most(2048);
+  });
+
+  it('addMany reports a failed item with its own source, after a multi-byte neighbour', async () => {
+    // Given a non-ASCII item followed by one the cluster rejects
+    server.rejectItems(['id-1'], 400, Infinity, 'bad');
+    const batch = items(3).map((it, i) => (i === 0 ? { ...it, source: '{"msg":"\u00e9\u00e9\ud83d\ude00"}' } : it));
+    // When added together
+    const session = client().open<number>(soon());
+    await session.addMany(batch);
+    const out = await session.finish();
+    // Then the failure carries exactly the rejected item's source
+    expect(out.permanentFailures.map((f) => [f.item.id, f.item.source])).to.deep.equal([['id-1', batch[1]!.source]]);
+    expect(out.indexed).to.equal(2);
+  });
+
+  it('indexInPath: one body per index, sent to /<index>/_bulk with action lines naming no _index; retries and 413 splits keep the path', async () => {
+    // Given items of three indices, interleaved as a batch across midnight and two prefixes gives them
+    const indices = ['cwl-2024.12.31', 'cwl-2025.01.01', 'lambda-2025.01.01'];
+    const batch = items(90, { pad: 40 }).map((it, i) => ({ ...it, index: indices[i % 3]! }));
+    server.rejectItems(['id-4', 'id-50'], 429, 1);
+    server.setMaxBodyBytes(1500);
+    // When they are added in groups (some holding one index, most several) into 4 KiB bodies
+    const c = client({ indexInPath: true, maxBulkBytes: 4096 });
+    const session = c.open<number>(soon());
+    for (let i = 0; i < 30; i++) await session.add(batch[i]!);
+    await session.addMany(batch.slice(30, 60).filter((it) => it.index === indices[1]));
+    await session.addMany(batch.slice(30));
+    const out = await session.finish();
+    // Then every document is stored once in its own index
+    expect(out.indexed + out.duplicates).to.equal(90 + 10);
+    for (const index of indices) expect(server.documents(index).map((d) => d.id).sort()).to.deep.equal(batch.filter((it) => it.index === index).map((it) => it.id).sort());
+    // And every request went to its index's path, its action lines without _index, and was signed
+    expect(server.requests.length).to.be.greaterThan(3);
+    for (const r of server.requests) {
+      expect(r.url).to.match(/^\/(cwl-2024\.12\.31|cwl-2025\.01\.01|lambda-2025\.01\.01)\/_bulk$/);
+      expect(r.signature?.ok).to.equal(true);
+    }
+    expect(out.retries).to.be.greaterThan(0);
+  });
+
+  it('indexInPath: action lines are 24 bytes shorter for a daily index, and the default stays as it was', async () => {
+    // Given the same three documents sent both ways
+    const sent = async (indexInPath: boolean): Promise<number> => {
+      server.clear();
+      await client({ indexInPath }).send(items(3), soon());
+      expect(server.requests[0]!.url).to.equal(indexInPath ? '/cwl-2024.01.02/_bulk' : '/_bulk');
+      return server.requests[0]!.bodyBytes;
+    };
+    // Then the path form saves `"_index":"cwl-2024.01.02",` on each of them
+    expect((await sent(false)) - (await sent(true))).to.equal(3 * '"_index":"cwl-2024.01.02",'.length);
+  });
+
   it('rejects a bad configuration naming the setting', () => {
     expect(() => createBulkClient({ endpoint: 'ftp://x', service: 'es', region: 'r' })).to.throw(/endpoint must be http/);
     expect(() => createBulkClient({ endpoint: 'http://x', service: 'sql' as 'es', region: 'r' })).to.throw(/service must be/);

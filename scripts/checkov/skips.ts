@@ -8,6 +8,7 @@
  * Addresses are `<type>.<name>` (`data.<type>.<name>` for data sources), as in the synthesized
  * JSON; one entry per check and reason.
  */
+import { MODULES } from '../modules/definitions';
 
 /** Which scan target an entry belongs to (the `name` of an entry in run.ts's TARGETS). */
 export type SkipTarget = 'example-stacks' | 'registry-modules';
@@ -244,14 +245,27 @@ const EXAMPLE_STACK_SKIPS: readonly CheckovSkip[] = [
 export function registryModuleAddress(address: string): string {
   const data = address.startsWith('data.');
   const [type, name] = (data ? address.slice(5) : address).split('.');
-  const id = name!.split('_')[0];
-  return `${data ? 'data.' : ''}module.${id}.${type}.${name}`;
+  return `${data ? 'data.' : ''}module.${constructIdOf(address)}.${type}.${name}`;
+}
+
+/** The construct id an example-stack address starts with (`aws_kinesis_stream.logs_stream` → `logs`). */
+function constructIdOf(address: string): string {
+  return (address.startsWith('data.') ? address.slice(5) : address).split('.')[1]!.split('_')[0]!;
+}
+
+/** Construct ids that are also registry modules: example-stack resources of other constructs (the example's domain, bootstrap, alert topic) are in no module. */
+const REGISTRY_MODULE_IDS = new Set(MODULES.map((m) => m.constructId));
+
+/** An example-stack skip at the registry modules' addresses, for the resources a module also has (none: no skip). */
+function atRegistryModules(s: CheckovSkip): CheckovSkip[] {
+  const resources = s.resources.filter((r) => REGISTRY_MODULE_IDS.has(constructIdOf(r))).map(registryModuleAddress);
+  return resources.length ? [{ ...s, target: 'registry-modules', resources }] : [];
 }
 
 export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
   ...EXAMPLE_STACK_SKIPS,
   // The registry modules: the same findings for the same reasons (same constructs, same defaults), nothing more.
-  ...EXAMPLE_STACK_SKIPS.map((s) => ({ ...s, target: 'registry-modules' as const, resources: s.resources.map(registryModuleAddress) })),
+  ...EXAMPLE_STACK_SKIPS.flatMap(atRegistryModules),
   // The OpenSearch domain module (modules/opensearch/domain.ts), which the example app does not deploy.
   ...['CKV_AWS_109', 'CKV_AWS_111', 'CKV_AWS_356'].map((check) => ({
     check,

@@ -73,7 +73,7 @@ describe('e2e: CloudWatch Logs → Kinesis → shipper → OpenSearch', function
       ...opts.run,
     });
     await opts.beforePut?.(run);
-    await run.put(batches, { concurrency: 2, onBatch: (done) => opts.onBatch?.(done, batches.length, run) });
+    await run.put(batches, { onBatch: (done) => opts.onBatch?.(done, batches.length, run) });
     await run.source.waitUntilDrained({ quietMs: 2_000, timeoutMs: 420_000 });
     await run.finish();
     const wallMs = Date.now() - started;

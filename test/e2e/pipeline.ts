@@ -173,9 +173,11 @@ export interface PipelineRun {
    * PutLogEvents for every batch, then waits (by condition, generous limit) until the stream holds
    * every event put. Throws with the reason when CloudWatch Logs rejected events
    * (`rejectedLogEventsInfo`) or the stream still lacks some at the limit, so a harness or moto
-   * loss is never mistaken for a shipper loss.
+   * loss is never mistaken for a shipper loss. One PutLogEvents at a time: moto numbers a Kinesis
+   * record as the shard's highest sequence number + 1 without a lock, so two subscription deliveries
+   * into one shard at once can overwrite each other (a moto race that lost 50 events in CI).
    */
-  put(batches: PutBatch[], opts?: { concurrency?: number; onBatch?: (done: number) => void | Promise<void>; streamTimeoutMs?: number }): Promise<void>;
+  put(batches: PutBatch[], opts?: { onBatch?: (done: number) => void | Promise<void>; streamTimeoutMs?: number }): Promise<void>;
   putRaw(data: Buffer, partitionKey?: string): Promise<string>;
   /** What the stream holds, read independently of the runner and the shipper. */
   readStream(): Promise<StreamContents>;
@@ -291,29 +293,24 @@ export async function openRun(services: Services, opts: RunOptions): Promise<Pip
     firstSeen: sampler.firstSeen,
     bootstrapReport,
     async put(batches, putOpts = {}) {
-      let next = 0;
       let done = 0;
       let expected = 0;
       const rejected: string[] = [];
-      const worker = async () => {
-        while (next < batches.length) {
-          const batch = batches[next++]!;
-          const at = Date.now();
-          const res = await logs.send(
-            new PutLogEventsCommand({
-              logGroupName: batch.group,
-              logStreamName: batch.stream,
-              logEvents: batch.events.map((e) => ({ timestamp: e.timestamp, message: e.message })),
-            }),
-          );
-          const info = res.rejectedLogEventsInfo;
-          if (info) rejected.push(`${batch.group}/${batch.stream}: ${JSON.stringify(info)} (of ${batch.events.length} events)`);
-          expected += batch.events.length;
-          for (const e of batch.events) putTimes.set(tokenRe.exec(e.message)?.[0] ?? e.token, at);
-          await putOpts.onBatch?.(++done);
-        }
-      };
-      await Promise.all(Array.from({ length: putOpts.concurrency ?? 2 }, worker));
+      for (const batch of batches) {
+        const at = Date.now();
+        const res = await logs.send(
+          new PutLogEventsCommand({
+            logGroupName: batch.group,
+            logStreamName: batch.stream,
+            logEvents: batch.events.map((e) => ({ timestamp: e.timestamp, message: e.message })),
+          }),
+        );
+        const info = res.rejectedLogEventsInfo;
+        if (info) rejected.push(`${batch.group}/${batch.stream}: ${JSON.stringify(info)} (of ${batch.events.length} events)`);
+        expected += batch.events.length;
+        for (const e of batch.events) putTimes.set(tokenRe.exec(e.message)?.[0] ?? e.token, at);
+        await putOpts.onBatch?.(++done);
+      }
       if (rejected.length > 0) throw new Error(`PutLogEvents rejected events (the harness, not the shipper): ${rejected.slice(0, 5).join('; ')}`);
       await waitForStreamEvents(() => readWholeStream(kinesis, streamName), expected, putOpts.streamTimeoutMs ?? 180_000);
     },

@@ -149,6 +149,14 @@ async function waitUntilYellow(endpoint: string, child: ChildProcess, timeoutMs:
   throw new Error(`OpenSearch did not become ready on ${endpoint} within ${timeoutMs} ms:\n${output()}`);
 }
 
+/**
+ * Installs OpenSearch (and, as root, its copy readable by `nobody`) without starting it: a runner of
+ * several test processes calls this first so they never download or copy into the same folder at once.
+ */
+export async function prepareOpenSearch(log: (line: string) => void = () => {}): Promise<void> {
+  readableHome((await ensureOpenSearchInstalled(log)).home);
+}
+
 export async function startOpenSearch(opts: StartOpenSearchOptions = {}): Promise<OpenSearchNode> {
   installExitHooks();
   const log = opts.log ?? (() => {});

@@ -15,6 +15,9 @@ export interface WrangleOptions {
   fallbackNode?: string;
 }
 
+/** parse_error of a record whose line holds no valid time: @timestamp is the CloudWatch event time (or the epoch). */
+export const NO_EVENT_TIME = 'no valid event time in the line: @timestamp is the CloudWatch event time';
+
 function parseAs(kind: PexipKind, line: string, h: SyslogHeader): KindParse | undefined {
   if (kind === 'support') return parseSupport(line, h);
   const prog = programTag(line, h.restAt);
@@ -67,7 +70,9 @@ export function wrangleLine(line: string, opts: WrangleOptions = {}): Wrangled {
   const time = parsed.time ?? fallback();
   const record = parsed.record;
   record[FIELDS.timestamp] = time.iso;
-  if (parsed.error) record[FIELDS.parseError] = parsed.error;
+  // A line that parses but whose every time is impossible (2019-13-45T99:99:99Z) says so: its @timestamp is not its own.
+  const problem = parsed.time ? parsed.error : [parsed.error, NO_EVENT_TIME].filter(Boolean).join('; ');
+  if (problem) record[FIELDS.parseError] = problem;
   record[FIELDS.raw] = line;
-  return { record, kind, cls: parsed.cls, epochMs: time.epochMs, node: h!.system, ...(parsed.error ? { parseError: parsed.error } : {}) };
+  return { record, kind, cls: parsed.cls, epochMs: time.epochMs, node: h!.system, ...(problem ? { parseError: problem } : {}) };
 }

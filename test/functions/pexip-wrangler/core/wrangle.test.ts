@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { wrangleLine } from '../../../../functions/pexip-wrangler/core/wrangle';
+import { NO_EVENT_TIME, wrangleLine } from '../../../../functions/pexip-wrangler/core/wrangle';
 import { fixtureLine, fixtureLines } from '../fixtures';
 
 const support = (n: number) => wrangleLine(fixtureLine('support.log', n), { kind: 'support' });
@@ -356,6 +356,10 @@ describe('pexip wrangler: garbage', () => {
 
   it('falls back to the CloudWatch time when the line has an impossible date', () => {
     const w = wrangleLine(fixtureLines('garbage.log')[5]!, { fallbackEpochMs: Date.UTC(2024, 0, 2) });
-    expect([w.cls, w.record['@timestamp']]).to.deep.equal(['x', '2024-01-02T00:00:00.000Z']);
+    expect([w.cls, w.record['@timestamp'], w.record.parse_error, w.parseError]).to.deep.equal(['x', '2024-01-02T00:00:00.000Z', NO_EVENT_TIME, NO_EVENT_TIME]);
+    // the fields it holds are kept, and a valid originating time would have won
+    expect(w.record.message ?? (w.record.log_message as Record<string, unknown>)?.Message).to.equal('bad clock');
+    const good = wrangleLine('2019-13-45T99:99:99Z host 2019-05-11 08:29:33,751 Level="INFO" Name="x" Message="ok"', { fallbackEpochMs: Date.UTC(2024, 0, 2) });
+    expect([good.record['@timestamp'], good.parseError]).to.deep.equal(['2019-05-11T08:29:33.751Z', undefined]);
   });
 });

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { gapForError, undeletable, type KnownGap } from './known-gaps';
-import { managedResourceCount, preexistingLogGroups, servicesUsed, testVariables } from './stack';
+import { withoutModulePath } from './lifecycle';
+import { declaredResources, plannedBlocks, subscribedNotCreated } from './module-example';
+import { managedResourceCount, preexistingLogGroups, servicesFor, servicesUsed, testVariables } from './stack';
 import { changedAttributes, errorDiagnostics, judgeErrors, judgeSecondPlan, motoProviderOverride, plannedActions, typeOfAddress, type PlanJson, type ResourceChange } from './terraform';
 
 const GAPS: KnownGap[] = [
@@ -52,6 +54,59 @@ describe('apply suite support (test/apply)', () => {
         provider: { aws: [{ skip_credentials_validation: '${var.offline}', skip_requesting_account_id: '${var.offline}', region: '${var.region}' }] },
       };
       expect(testVariables(tf, 'http://127.0.0.1:9200')).to.deep.equal({ search_url: 'http://127.0.0.1:9200', offline: 'false' });
+    });
+  });
+
+  describe("a registry module's example", () => {
+    const mainTf = [
+      'data "aws_caller_identity" "logs_account" {}',
+      '',
+      'resource "aws_kinesis_stream" "logs_stream" {',
+      '  name = var.name',
+      '}',
+      '',
+      'resource "aws_cloudwatch_log_subscription_filter" "logs_filters" {',
+      '  for_each = toset(var.log_group_names)',
+      '  name     = "x"',
+      '}',
+      '',
+      'locals {',
+      '  a = 1',
+      '}',
+      '',
+    ].join('\n');
+
+    it("lists the module's resource and data blocks, and the services they call", () => {
+      const declared = declaredResources(mainTf);
+      expect(declared).to.deep.equal([
+        { kind: 'data', type: 'aws_caller_identity', name: 'logs_account' },
+        { kind: 'resource', type: 'aws_kinesis_stream', name: 'logs_stream' },
+        { kind: 'resource', type: 'aws_cloudwatch_log_subscription_filter', name: 'logs_filters' },
+      ]);
+      expect(servicesFor(declared.map((d) => d.type))).to.deep.equal(['kinesis', 'logs', 'sts']);
+    });
+
+    it('maps planned addresses to the blocks they come from, whatever the module path and key', () => {
+      expect(withoutModulePath('module.logs.aws_kinesis_stream.logs_stream')).to.equal('aws_kinesis_stream.logs_stream');
+      expect(withoutModulePath('module.a["x.y"].module.b.data.aws_region.r')).to.equal('data.aws_region.r');
+      expect(withoutModulePath('aws_s3_bucket.module')).to.equal('aws_s3_bucket.module');
+      expect(
+        plannedBlocks(['module.logs.aws_cloudwatch_log_subscription_filter.logs_filters["/a"]', 'module.logs.aws_cloudwatch_log_subscription_filter.logs_filters["/b"]', 'module.logs.aws_kinesis_stream.logs_stream']),
+      ).to.deep.equal(['aws_cloudwatch_log_subscription_filter.logs_filters', 'aws_kinesis_stream.logs_stream']);
+    });
+
+    it('finds the log groups the plan subscribes without creating them', () => {
+      const create = (type: string, after: object): ResourceChange => ({ address: `module.m.${type}.x`, mode: 'managed', type, change: { actions: ['create'], before: null, after } });
+      const plan: PlanJson = {
+        resource_changes: [
+          create('aws_cloudwatch_log_subscription_filter', { log_group_name: '/ecs/b' }),
+          create('aws_cloudwatch_log_subscription_filter', { log_group_name: '/aws/lambda/a' }),
+          create('aws_cloudwatch_log_subscription_filter', { log_group_name: '/own' }),
+          create('aws_cloudwatch_log_subscription_filter', { log_group_name: '/ecs/b' }),
+          create('aws_cloudwatch_log_group', { name: '/own' }),
+        ],
+      };
+      expect(subscribedNotCreated(plan)).to.deep.equal(['/aws/lambda/a', '/ecs/b']);
     });
   });
 

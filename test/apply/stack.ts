@@ -94,8 +94,12 @@ const ENDPOINT_OF: [prefix: string, endpoint: string | null][] = [
 
 /** Endpoint keys of every service the stack's resources and data sources call, plus STS and S3 Control (account id, bucket tags). */
 export function servicesUsed(tf: TfJson): string[] {
+  return servicesFor([...Object.keys(tf.resource ?? {}), ...Object.keys(tf.data ?? {})]);
+}
+
+/** Endpoint keys of the services these resource and data source types call, plus STS and S3 Control. */
+export function servicesFor(types: string[]): string[] {
   const used = new Set<string>(['sts']);
-  const types = [...Object.keys(tf.resource ?? {}), ...Object.keys(tf.data ?? {})];
   for (const type of types) {
     const hit = ENDPOINT_OF.find(([prefix]) => type.startsWith(prefix));
     if (!hit) throw new Error(`no moto endpoint is known for ${type}: add its service to ENDPOINT_OF in test/apply/stack.ts`);

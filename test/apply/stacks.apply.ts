@@ -3,7 +3,7 @@
  * by npm run provider) against moto: init from the local mirror, validate, plan, apply, a second plan,
  * the pipeline as deployed, destroy. What moto cannot do is excused only by test/apply/known-gaps.ts.
  */
-import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { expect } from 'chai';
@@ -18,22 +18,19 @@ import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { startMoto, TEST_AWS_ENV, type MotoServer } from '../support/moto';
 import { startOpenSearch, type OpenSearchNode } from '../support/opensearch';
 import { PROJECT_ROOT } from '../support/shared';
-import { allIndexedSources, deadLetterLines, emptyAllBuckets, groupsSubscribedTo, putEvents, putPoisonRecord, TOKEN, widenForMotoAuthorization, workAroundRuntimeGaps, zipsUnder } from './deployed';
+import { allIndexedSources, deadLetterLines, groupsSubscribedTo, putEvents, putPoisonRecord, TOKEN, widenForMotoAuthorization, workAroundRuntimeGaps, zipsUnder } from './deployed';
 import { motoIam, setMotoAuthorization } from './moto-iam';
-import { authorizationOffFor, endpointReplacementGap, KNOWN_GAPS, undeletable } from './known-gaps';
+import { authorizationOffFor, endpointReplacementGap, KNOWN_GAPS } from './known-gaps';
+import { applyJudged, createLogGroups, destroyJudged, expectValid, planCreateOnly, secondPlanJudged } from './lifecycle';
 import { managedResourceCount, preexistingLogGroups, servicesUsed, synthExampleApp, testVariables, type SynthStack } from './stack';
-import { errorDiagnostics, judgeErrors, judgeSecondPlan, plannedActions, terraformEnv, typeOfAddress, terraformIn, writeMotoOverride, type Judgement, type PlanJson, type Terraform } from './terraform';
+import { terraformEnv, terraformIn, writeMotoOverride, type Terraform } from './terraform';
 
 const REGION = TEST_AWS_ENV.AWS_REGION;
 const CREDENTIALS = { accessKeyId: TEST_AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: TEST_AWS_ENV.AWS_SECRET_ACCESS_KEY };
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
 
-function report(title: string, j: Judgement): void {
-  for (const e of j.excused) console.log(`      known gap ${e.gap.id}: ${e.what.slice(0, 300)}`);
-  if (j.unexcused.length) console.log(`      ${title}, not excused by test/apply/known-gaps.ts:\n        ${j.unexcused.join('\n        ')}`);
-}
-
-describe('terraform apply of every example stack against moto (AWS provider built from source)', function () {
+// A process the runner started for one registry module's example runs none of the stacks.
+if (!process.env.APPLY_MODULE) describe('terraform apply of every example stack against moto (AWS provider built from source)', function () {
   const found = findInstalledProvider(providerPaths());
   if ('missing' in found) {
     if (inCi) it('has the AWS provider built from source (CI never skips)', () => expect.fail(`${found.missing}: .ci/run runs npm run provider first`));
@@ -90,41 +87,22 @@ function describeStack(stack: SynthStack, cliConfig: string): void {
       await Promise.all([moto?.stop(), search?.stop()]);
     });
 
-    it('validates with no errors and no warnings', async () => {
-      const { stdout } = await tf.run(['validate', '-json', '-no-color']);
-      const v = JSON.parse(stdout) as { valid: boolean; error_count: number; warning_count: number; diagnostics: unknown[] };
-      expect(v, JSON.stringify(v.diagnostics)).to.include({ valid: true, error_count: 0, warning_count: 0 });
-    });
+    it('validates with no errors and no warnings', () => expectValid(tf));
 
+    let planned = 0;
     it('plans to create exactly the managed resources of the synthesized JSON', async () => {
-      await tf.run(['plan', '-input=false', '-no-color', '-out=initial.tfplan']);
-      const plan = JSON.parse((await tf.run(['show', '-json', 'initial.tfplan'])).stdout) as PlanJson;
-      const actions = plannedActions(plan);
-      expect(Object.keys(actions)).to.deep.equal(['create']);
-      expect(actions.create).to.have.length(expected);
+      planned = (await planCreateOnly(tf)).created.length;
+      expect(planned).to.equal(expected);
     });
 
     it('applies against moto, failing only where moto has a known gap', async () => {
       // Given the log groups a deployment finds (the stack subscribes them, it does not create them)
-      for (const logGroupName of preexistingLogGroups(stack.json)) await logs.send(new CreateLogGroupCommand({ logGroupName }));
-      // When the saved plan is applied
-      const { stdout } = await tf.run(['apply', '-json', '-input=false', '-auto-approve', 'initial.tfplan'], { allowFailure: true });
-      // Then every error is a known moto gap, and everything else is in the state
-      const judged = judgeErrors(errorDiagnostics(stdout));
-      report('apply errors', judged);
-      expect(judged.unexcused).to.deep.equal([]);
-      failedAddresses = judged.failedAddresses;
-      const state = (await tf.run(['state', 'list'])).stdout.split('\n').filter((l) => l && !l.startsWith('data.'));
-      expect(state).to.have.length(expected - failedAddresses.length);
+      await createLogGroups(logs, preexistingLogGroups(stack.json));
+      // When the saved plan is applied, then every error is a known moto gap, and everything else is in the state
+      failedAddresses = await applyJudged(tf, planned);
     });
 
-    it('plans no further change, but for what moto reads back differently (known gaps)', async () => {
-      await tf.run(['plan', '-input=false', '-no-color', '-out=second.tfplan']);
-      const plan = JSON.parse((await tf.run(['show', '-json', 'second.tfplan'])).stdout) as PlanJson;
-      const judged = judgeSecondPlan(plan, failedAddresses);
-      report('second plan', judged);
-      expect(judged.unexcused).to.deep.equal([]);
-    });
+    it('plans no further change, but for what moto reads back differently (known gaps)', () => secondPlanJudged(tf, failedAddresses));
 
     const mappings = Object.keys(stack.json.resource?.aws_lambda_event_source_mapping ?? {}).length;
     if (mappings > 0)
@@ -208,21 +186,6 @@ function describeStack(stack: SynthStack, cliConfig: string): void {
         }
       });
 
-    it('destroys everything it created', async () => {
-      // Given the buckets emptied, as a user does before destroying
-      await emptyAllBuckets(s3);
-      // And what moto cannot delete taken out of the state (known-gaps.ts, kind destroy-error)
-      const listState = async () => (await tf.run(['state', 'list'])).stdout.split('\n').filter((l) => l && !l.startsWith('data.'));
-      const kept = undeletable(await listState(), typeOfAddress);
-      for (const { address, gap } of kept) console.log(`      known gap ${gap.id}: ${address} left in moto, taken out of the state`);
-      if (kept.length) await tf.run(['state', 'rm', ...kept.map((k) => k.address)]);
-      // When the stack is destroyed
-      const { stdout } = await tf.run(['destroy', '-json', '-input=false', '-auto-approve'], { allowFailure: true });
-      // Then nothing failed but known gaps, and nothing is left in the state
-      const judged = judgeErrors(errorDiagnostics(stdout));
-      report('destroy errors', judged);
-      expect(judged.unexcused).to.deep.equal([]);
-      expect(await listState()).to.deep.equal([]);
-    });
+    it('destroys everything it created', () => destroyJudged(tf, s3));
   });
 }

@@ -87,6 +87,7 @@ const ENDPOINT_OF: [prefix: string, endpoint: string | null][] = [
   ['aws_glue_', 'glue'],
   ['aws_athena_', 'athena'],
   ['aws_opensearch_', 'opensearch'],
+  ['aws_opensearchserverless_', 'opensearchserverless'],
   ['aws_caller_identity', 'sts'],
   ['aws_partition', null],
   ['aws_region', null],

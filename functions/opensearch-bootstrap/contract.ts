@@ -4,7 +4,7 @@
  * The construct builds the event from these types (and hashes it for the invocation's triggers);
  * the function validates it with `validateDesiredState`.
  */
-import { INDEX_PREFIX_RULE, TARGET_ENV } from '../shared/contract';
+import { IAM_ROLE_ARN_RULE, INDEX_PREFIX_RULE, TARGET_ENV } from '../shared/contract';
 
 export const BOOTSTRAP_ENV = {
   endpoint: TARGET_ENV.endpoint,
@@ -92,17 +92,22 @@ export interface BootstrapReport {
   readonly summary: string;
 }
 
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+/** `retentionDays` of a source (ISM's min_index_age; the registry module's retention variables carry it). */
+export const RETENTION_DAYS_RULE = { min: 1, max: 36_500, unit: ' days' } as const;
+
+const ROLE_ARN = IAM_ROLE_ARN_RULE.pattern;
 const SNS_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 /**
- * Checks an event; returns every problem (empty when valid). `deferred` strings are not checked
- * (the construct passes cdktf tokens, known only at apply: the function checks them then).
+ * Checks an event; returns every problem (empty when valid). `deferred` values are not checked
+ * (the construct passes cdktf tokens, known only at apply: the function checks them then, and a
+ * registry module's variables carry the same rules).
  */
-export function validateDesiredState(v: unknown, deferred: (value: string) => boolean = () => false): string[] {
+export function validateDesiredState(v: unknown, deferred: (value: unknown) => boolean = () => false): string[] {
   const p: string[] = [];
-  const arnOk = (pattern: RegExp, value: unknown) => (typeof value === 'string' && deferred(value)) || pattern.test(typeof value === 'string' ? value : '');
+  const arnOk = (pattern: RegExp, value: unknown) => deferred(value) || pattern.test(typeof value === 'string' ? value : '');
+  const daysOk = (n: unknown) => deferred(n) || (Number.isInteger(n) && (n as number) >= RETENTION_DAYS_RULE.min && (n as number) <= RETENTION_DAYS_RULE.max);
   if (v === null || typeof v !== 'object') return ['the event must be a desired-state object'];
   const s = v as DesiredState;
   if (!s.sources || typeof s.sources !== 'object') p.push('sources is required');
@@ -110,9 +115,10 @@ export function validateDesiredState(v: unknown, deferred: (value: string) => bo
     for (const [name, src] of Object.entries(s.sources)) {
       if (!(SOURCES as readonly string[]).includes(name)) p.push(`sources.${name}: unknown source (one of ${SOURCES.join(', ')})`);
       if (!src) continue;
-      if (typeof src.indexPrefix !== 'string' || !INDEX_PREFIX_RULE.pattern.test(src.indexPrefix)) p.push(`sources.${name}.indexPrefix must be ${INDEX_PREFIX_RULE.describe}`);
-      if (!Number.isInteger(src.retentionDays) || src.retentionDays < 1 || src.retentionDays > 36500) p.push(`sources.${name}.retentionDays must be an integer in 1..36500`);
-      if (src.warmAfterDays !== undefined && (!Number.isInteger(src.warmAfterDays) || src.warmAfterDays < 1 || src.warmAfterDays >= src.retentionDays))
+      if (!deferred(src.indexPrefix) && (typeof src.indexPrefix !== 'string' || !INDEX_PREFIX_RULE.pattern.test(src.indexPrefix))) p.push(`sources.${name}.indexPrefix must be ${INDEX_PREFIX_RULE.describe}`);
+      if (!daysOk(src.retentionDays)) p.push(`sources.${name}.retentionDays must be an integer in ${RETENTION_DAYS_RULE.min}..${RETENTION_DAYS_RULE.max}`);
+      const warmChecked = src.warmAfterDays !== undefined && !deferred(src.warmAfterDays) && !deferred(src.retentionDays);
+      if (warmChecked && (!Number.isInteger(src.warmAfterDays) || src.warmAfterDays! < 1 || src.warmAfterDays! >= src.retentionDays))
         p.push(`sources.${name}.warmAfterDays must be an integer from 1 to less than retentionDays`);
     }
   }
@@ -120,7 +126,7 @@ export function validateDesiredState(v: unknown, deferred: (value: string) => bo
   if (s.totalFieldsLimit !== undefined && (!Number.isInteger(s.totalFieldsLimit) || s.totalFieldsLimit < 100 || s.totalFieldsLimit > 10_000)) p.push('totalFieldsLimit must be an integer in 100..10000');
   if (s.messageIgnoreAbove !== undefined && (!Number.isInteger(s.messageIgnoreAbove) || s.messageIgnoreAbove < 1 || s.messageIgnoreAbove > 32_766)) p.push('messageIgnoreAbove must be an integer in 1..32766');
   for (const key of ['shipperRoleArns', 'adminRoleArns'] as const)
-    for (const arn of s[key] ?? []) if (!arnOk(ROLE_ARN, arn)) p.push(`${key}: not an IAM role ARN: "${arn}"`);
+    if (!deferred(s[key])) for (const arn of s[key] ?? []) if (!arnOk(ROLE_ARN, arn)) p.push(`${key}: not an IAM role ARN: "${arn}"`);
   if (s.alert) {
     if (!Number.isInteger(s.alert.threshold) || s.alert.threshold < 0) p.push('alert.threshold must be a non-negative integer');
     if (!arnOk(SNS_ARN, s.alert.snsTopicArn)) p.push('alert.snsTopicArn must be an SNS topic ARN');

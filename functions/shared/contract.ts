@@ -95,3 +95,9 @@ export const BUCKET_NAME_RULE: TextRule = {
   pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
   describe: 'an S3 bucket name (3..63 of a-z, 0-9, ".", "-")',
 };
+
+/** An IAM role ARN (with an optional path): FGAC mappings, data access policies, master users. */
+export const IAM_ROLE_ARN_RULE: TextRule = {
+  pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/,
+  describe: 'an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
+};

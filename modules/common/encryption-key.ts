@@ -38,17 +38,20 @@ export function createEncryptionKey(scope: Construct, id: string, p: EncryptionK
 
 /**
  * Key policy. AWS key policies name the key itself as `*`, and the account root statement is
- * what lets IAM policies (the functions' roles) use the key at all.
+ * what lets IAM policies (the functions' roles) use the key at all. CloudWatch Logs gets a
+ * statement only when there are log groups (a condition with no values would be malformed).
  */
 export function keyPolicyStatements(env: DeployEnvironment, logGroupArns: string[]): PolicyStatement[] {
+  const root: PolicyStatement = {
+    sid: 'EnableIamPolicies',
+    principals: { AWS: `arn:${env.partition}:iam::${env.accountId}:root` },
+    actions: ['kms:*'],
+    resources: ['*'],
+    wildcardReason: 'KMS key policy: account root delegation (AWS default); "*" resource is the key itself',
+  };
+  if (logGroupArns.length === 0) return [root];
   return [
-    {
-      sid: 'EnableIamPolicies',
-      principals: { AWS: `arn:${env.partition}:iam::${env.accountId}:root` },
-      actions: ['kms:*'],
-      resources: ['*'],
-      wildcardReason: 'KMS key policy: account root delegation (AWS default); "*" resource is the key itself',
-    },
+    root,
     {
       sid: 'AllowCloudWatchLogsForOwnLogGroups',
       principals: { Service: `logs.${env.region}.amazonaws.com` },

@@ -34,9 +34,13 @@ export function optionalRuleValidation(variable: TerraformVariable, rule: TextRu
 
 /** Every element of a `list(string)` variable satisfies `rule`, and the list is not empty. */
 export function listRuleValidations(variable: TerraformVariable, rule: TextRule, what: string): VariableValidation[] {
+  return [{ condition: `\${length(${ref(variable)}) > 0}`, errorMessage: `${what} must not be empty.` }, ...listItemValidations(variable, rule, what)];
+}
+
+/** Every element of a `list(string)` variable satisfies `rule`, none twice (the list may be empty). */
+export function listItemValidations(variable: TerraformVariable, rule: TextRule, what: string): VariableValidation[] {
   const v = ref(variable);
   return [
-    { condition: `\${length(${v}) > 0}`, errorMessage: `${what} must not be empty.` },
     { condition: `\${alltrue([for x in ${v} : can(regex(${hclString(rule.pattern.source)}, x))])}`, errorMessage: `Every element of ${what} must be ${rule.describe}.` },
     { condition: `\${length(distinct(${v})) == length(${v})}`, errorMessage: `${what} must not list a value twice.` },
   ];

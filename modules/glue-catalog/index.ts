@@ -228,7 +228,7 @@ export class GlueCatalog extends Construct {
   private createKey(name: string, env: ReturnType<typeof deployEnvironment>, logGroupArns: string[], tags?: Record<string, string>): string {
     // The account-root delegation (Athena encrypts with the querying principal's own permissions),
     // and CloudWatch Logs for the partition function's log group when there is one.
-    const statements = keyPolicyStatements(env, logGroupArns).slice(0, logGroupArns.length > 0 ? 2 : 1);
+    const statements = keyPolicyStatements(env, logGroupArns);
     const key = new KmsKey(this, 'key', {
       description: `Glue catalog ${name}: Athena query results${logGroupArns.length ? ' and the partition function logs' : ''}`,
       enableKeyRotation: true,

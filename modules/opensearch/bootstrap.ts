@@ -3,7 +3,7 @@ import { Fn, Lazy, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { BOOTSTRAP_ENV, validateDesiredState, type DesiredState } from '../../functions/opensearch-bootstrap/contract';
 import { canonicalJson, contentHash } from '../../functions/opensearch-bootstrap/core/state';
-import { BundledFunction, type FunctionOptions } from '../common/bundled-function';
+import { BUNDLED_FUNCTION_DEFAULTS, BundledFunction, type FunctionOptions } from '../common/bundled-function';
 import { createEncryptionKey } from '../common/encryption-key';
 import { deployEnvironment } from '../common/environment';
 import type { PolicyStatement } from '../common/iam';
@@ -32,6 +32,12 @@ export interface OpenSearchBootstrapProps {
   readonly replay?: ReplayFunctionOptions;
   readonly tags?: Record<string, string>;
 }
+
+/** The bootstrap function's own defaults (the registry module's variables default to them). */
+export const BOOTSTRAP_FUNCTION_DEFAULTS = { memorySize: 256, timeout: 300, logRetentionDays: BUNDLED_FUNCTION_DEFAULTS.logRetentionDays } as const;
+
+/** A value holding a cdktf token anywhere (a Terraform reference or variable, known only at apply). */
+const holdsTokens = (v: unknown): boolean => Token.isUnresolved(v) || (v !== null && typeof v === 'object' && Object.values(v).some(holdsTokens));
 
 export interface ReplayFunctionOptions {
   readonly deadLetterBucketName: string;
@@ -68,7 +74,8 @@ export class OpenSearchBootstrap extends Construct {
     if ((p.opensearch === undefined) === (p.domain === undefined)) fail('give opensearch or domain, not both or neither');
     const target = p.domain?.target ?? p.opensearch!;
     validateOpenSearchTarget(target, fail);
-    // Role ARNs made in the same stack are tokens here: the function checks them when invoked.
+    // Role ARNs made in the same stack (or a registry module's variables) are tokens here: the
+    // function checks them when invoked, and a module's variables carry the same rules.
     const problems = validateDesiredState(p.desiredState, (v) => Token.isUnresolved(v));
     if (problems.length) fail(`desiredState: ${problems.join('; ')}`);
     const service = target.service ?? 'es';
@@ -91,8 +98,8 @@ export class OpenSearchBootstrap extends Construct {
       description: 'Converges OpenSearch templates, retention, access, dashboards and alerts to the desired state',
       runtime: o.runtime,
       architecture: o.architecture,
-      memorySize: o.memorySize ?? 256,
-      timeout: o.timeout ?? 300,
+      memorySize: o.memorySize ?? BOOTSTRAP_FUNCTION_DEFAULTS.memorySize,
+      timeout: o.timeout ?? BOOTSTRAP_FUNCTION_DEFAULTS.timeout,
       logRetentionDays: o.logRetentionDays,
       logKmsKeyArn,
       applicationLogLevel: o.logLevel,
@@ -111,9 +118,10 @@ export class OpenSearchBootstrap extends Construct {
     }
     let input = canonicalJson(p.desiredState);
     let hash = contentHash(p.desiredState);
-    if (Token.isUnresolved(input)) {
-      // The state holds references (role ARNs made in this stack): encoded (keys sorted, as canonicalJson)
-      // and hashed by Terraform once they are known.
+    if (holdsTokens(p.desiredState)) {
+      // The state holds references (role ARNs made in this stack, a module's variables; a number
+      // token does not show in the text): encoded (keys sorted, as canonicalJson) and hashed by
+      // Terraform once they are known.
       input = Fn.jsonencode(JSON.parse(input));
       hash = Fn.sha256(input);
     }
@@ -128,6 +136,11 @@ export class OpenSearchBootstrap extends Construct {
       logGroupNames.push(this.replayFn.logGroupName);
     }
     new TerraformOutput(this, 'report', { value: this.invocation.result, description: 'The bootstrap report: per item created, updated, unchanged or skipped' });
+    new TerraformOutput(this, 'role_arn', {
+      value: this.roleArn,
+      description: "The bootstrap function's role: the domain's master user, or mapped to all_access (a collection: one of its admin roles)",
+    });
+    new TerraformOutput(this, 'function_name', { value: this.fn.function.functionName, description: 'The bootstrap function (invoke it again by hand to re-converge)' });
   }
 }
 

@@ -9,7 +9,7 @@ import { policyDocument } from '../common/iam';
 import { useStableLogicalIds } from '../common/logical-ids';
 import type { OpenSearchTarget } from '../common/opensearch-target';
 import { checkInt, checkIntRule, checkOneOf, failFor, isLiteral, type IntRule } from '../common/validation';
-import type { TextRule } from '../../functions/shared/contract';
+import { IAM_ROLE_ARN_RULE, type TextRule } from '../../functions/shared/contract';
 import { LOG_RETENTION_DAYS } from '../common/bundled-function';
 
 export interface OpenSearchDomainProps {
@@ -46,8 +46,8 @@ export interface OpenSearchDomainProps {
 
 /** Domain names OpenSearch Service accepts. */
 export const DOMAIN_NAME_RULE: TextRule = { pattern: /^[a-z][a-z0-9-]{2,27}$/, describe: '3..28 of a-z, 0-9, "-", starting with a letter' };
-/** An IAM role ARN (with an optional path). */
-export const IAM_ROLE_ARN_RULE: TextRule = { pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/, describe: 'an IAM role ARN (arn:aws:iam::<account>:role/<name>)' };
+/** An IAM role ARN (the functions' shared rule, re-exported where the domain's props use it). */
+export { IAM_ROLE_ARN_RULE };
 /** gp3 volume per data node, GiB. */
 export const VOLUME_SIZE_GB_RULE: IntRule = { min: 10, max: 24_576, unit: ' GiB' };
 

@@ -44,7 +44,11 @@ const DOMAIN = 'aws_opensearch_domain.search_domain';
 const DEAD_LETTER_BUCKETS = ['aws_s3_bucket.logs_dead_letter_bucket', 'aws_s3_bucket.elb_dead_letter_bucket', 'aws_s3_bucket.pexip_dead_letter_bucket'];
 const ELB_LOG_BUCKET = 'aws_s3_bucket.elb_log_bucket_bucket';
 const PEXIP_EXPORT_BUCKET = 'aws_s3_bucket.pexip_exports_bucket';
-/** The registry module terraform-aws-opensearch-domain's domain (construct id `opensearch`). */
+/**
+ * The registry module terraform-aws-opensearch-domain's domain (construct id `opensearch`). The module
+ * terraform-aws-opensearch-collection is construct id `aoss`; terraform-aws-opensearch-bootstrap is
+ * `bootstrap`, the example app's id, so the example's bootstrap skips map to it (atRegistryModules).
+ */
 const OPENSEARCH_DOMAIN = 'module.opensearch.aws_opensearch_domain.opensearch_domain';
 /** GlueCatalog's Athena query results (expire after 30 days by default). */
 const ATHENA_RESULTS_BUCKET = 'aws_s3_bucket.catalog_results_bucket_bucket';
@@ -266,11 +270,12 @@ export const CHECKOV_SKIPS: readonly CheckovSkip[] = [
   ...EXAMPLE_STACK_SKIPS,
   // The registry modules: the same findings for the same reasons (same constructs, same defaults), nothing more.
   ...EXAMPLE_STACK_SKIPS.flatMap(atRegistryModules),
-  // The OpenSearch domain module (modules/opensearch/domain.ts), which the example app does not deploy.
+  // The OpenSearch domain and collection modules (modules/opensearch/domain.ts, collection.ts), which the example app
+  // does not deploy: their keys' policies (createEncryptionKey, the same key policy as every other module's).
   ...['CKV_AWS_109', 'CKV_AWS_111', 'CKV_AWS_356'].map((check) => ({
     check,
     target: 'registry-modules' as const,
-    resources: [registryModuleAddress('data.aws_iam_policy_document.opensearch_key_policy')],
+    resources: [registryModuleAddress('data.aws_iam_policy_document.opensearch_key_policy'), registryModuleAddress('data.aws_iam_policy_document.aoss_key_policy')],
     reason: EXAMPLE_STACK_SKIPS.find((s) => s.check === check && s.resources === KEY_POLICIES)!.reason,
   })),
   ...['CKV_AWS_137', 'CKV_AWS_248'].map((check) => ({

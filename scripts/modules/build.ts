@@ -121,6 +121,7 @@ export function buildModule(def: ModuleDefinition, outDir: string): BuiltModule 
         example: fmt(moduleCallTf({ callName, source: `./${moduleDirName(def.name)}`, values: def.example })),
         awsProviderMin: AWS_PROVIDER_MIN,
         terraformMin: TERRAFORM_MIN,
+        notes: def.notes,
       }),
     );
     return { name: def.name, dir, variables: variables.map((v) => v.labels[0]), outputs: outputNames, zips: [...zips] };

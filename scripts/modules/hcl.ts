@@ -155,6 +155,8 @@ export interface ReadmeSpec {
   readonly example: string;
   readonly awsProviderMin: string;
   readonly terraformMin: string;
+  /** What the module fixes that the construct leaves open, and how it connects to the other modules (one bullet each). */
+  readonly notes?: readonly string[];
 }
 
 /** The module README: what it is, usage, requirements, inputs (with their validation) and outputs. */
@@ -178,6 +180,7 @@ export function readmeMd(r: ReadmeSpec): string {
     '',
     'A complete example is in [examples/complete](examples/complete/main.tf). The module declares no provider configuration: it uses the caller\'s `aws` provider (region, credentials, default tags).',
     '',
+    ...(r.notes?.length ? ['## Module behaviour and cdktf-only options', '', ...r.notes.map((n) => `- ${n}`), ''] : []),
     '## Requirements',
     '',
     '| Name | Version |',

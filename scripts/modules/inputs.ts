@@ -3,6 +3,7 @@ import type { TextRule } from '../../functions/shared/contract';
 import type { IntRule } from '../../modules/common/validation';
 import {
   intRuleValidation,
+  listItemValidations,
   listRuleValidations,
   oneOfValidation,
   optionalRuleValidation,
@@ -77,6 +78,11 @@ export class ModuleInputs {
   /** A non-empty list of distinct strings, each checked by `rule`. */
   list(name: string, description: string, rule: TextRule): string[] {
     return this.variable(name, 'list(string)', description, undefined, (v) => listRuleValidations(v, rule, name)).listValue;
+  }
+
+  /** A list of distinct strings, each checked by `rule`, empty by default. */
+  listOr(name: string, description: string, rule: TextRule): string[] {
+    return this.variable(name, 'list(string)', description, [], (v) => listItemValidations(v, rule, name)).listValue;
   }
 
   /** Tags on every resource. */

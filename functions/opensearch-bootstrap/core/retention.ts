@@ -37,10 +37,11 @@ export function ismPolicyHash(description: unknown): string | undefined {
 /**
  * Serverless has no ISM: retention is a lifecycle policy (`aws_opensearchserverless_lifecycle_policy`,
  * TIMESERIES and SEARCH collections alike), one rule per source pattern. The collection construct
- * creates it from this body.
+ * creates it from this body, with `days` rendering a retention it only knows as a Terraform
+ * reference (a number token would print as digits).
  */
-export function buildLifecyclePolicy(collectionName: string, sources: [Source, SourceState][]): { Rules: Record<string, unknown>[] } {
+export function buildLifecyclePolicy(collectionName: string, sources: [Source, SourceState][], days: (n: number) => string = String): { Rules: Record<string, unknown>[] } {
   return {
-    Rules: sources.map(([, src]) => ({ ResourceType: 'index', Resource: [`index/${collectionName}/${indexPattern(src)}`], MinIndexRetention: `${src.retentionDays}d` })),
+    Rules: sources.map(([, src]) => ({ ResourceType: 'index', Resource: [`index/${collectionName}/${indexPattern(src)}`], MinIndexRetention: `${days(src.retentionDays)}d` })),
   };
 }

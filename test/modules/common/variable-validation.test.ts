@@ -12,8 +12,10 @@ import { checkIntRule, checkOneOf, NAME_RULE } from '../../../modules/common/val
 import { ELB_LOG_PREFIX_RULE } from '../../../modules/elb-processor/props';
 import { STREAM_RETENTION_HOURS_RULE } from '../../../modules/log-pipeline/props';
 import { IAM_ROLE_ARN_RULE } from '../../../modules/opensearch/domain';
+import { COLLECTION_NAME_RULE, COLLECTION_RETENTION_DAYS_RULE, VPC_ENDPOINT_ID_RULE } from '../../../modules/opensearch/collection';
+import { RETENTION_DAYS_RULE, validateDesiredState } from '../../../functions/opensearch-bootstrap/contract';
 import { ENDPOINT_RULE, INDEX_PREFIX_RULE, type TextRule } from '../../../functions/shared/contract';
-import { intRuleValidation, listRuleValidations, oneOfValidation, ruleValidation, type VariableValidation } from '../../../modules/common/variable-validation';
+import { intRuleValidation, listItemValidations, listRuleValidations, oneOfValidation, ruleValidation, type VariableValidation } from '../../../modules/common/variable-validation';
 
 const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).status === 0;
 
@@ -46,6 +48,8 @@ describe('contract rules as Terraform variable validations', function () {
     [ELB_LOG_PREFIX_RULE, 'ELB_LOG_PREFIX_RULE', ['', 'alb', 'a/b', '/alb', 'alb/', '/']],
     [SNS_TOPIC_ARN_RULE, 'SNS_TOPIC_ARN_RULE', ['arn:aws:sns:eu-west-1:123456789012:ops', 'arn:aws:sns:eu-west-1:123456789012:', 'arn:aws:sqs:eu-west-1:123456789012:ops']],
     [IAM_ROLE_ARN_RULE, 'IAM_ROLE_ARN_RULE', ['arn:aws:iam::123456789012:role/admin', 'arn:aws:iam::123456789012:role/path/admin', 'arn:aws:iam::123456789012:user/admin', 'arn:aws:iam:eu-west-1:123456789012:role/x']],
+    [COLLECTION_NAME_RULE, 'COLLECTION_NAME_RULE', ['logs', 'app-logs-2', 'a'.repeat(32), 'a'.repeat(33), 'Logs', 'ab', '1logs']],
+    [VPC_ENDPOINT_ID_RULE, 'VPC_ENDPOINT_ID_RULE', ['vpce-0123456789abcdef0', 'vpce-1', 'vpce-', 'VPCE-1', 'endpoint-1']],
   ];
   for (const [rule, name, values] of cases) {
     (terraform ? it : it.skip)(`${name}: terraform's regex() answers like the construct and the function for every sample`, () => {
@@ -101,12 +105,35 @@ describe('contract rules as Terraform variable validations', function () {
     }
   });
 
-  (terraform ? it : it.skip)('a log group list: non-empty, distinct, every element a log group name', () => {
-    const checks = (hcl: string) => terraformChecks('list(string)', hcl, (v) => listRuleValidations(v, LOG_GROUP_NAME_RULE, 'value')).every(Boolean);
-    expect(checks('["/aws/lambda/a", "/ecs/b"]')).to.equal(true);
-    expect(checks('[]')).to.equal(false);
-    expect(checks('["/a", "/a"]')).to.equal(false);
-    expect(checks('["/a", "bad name"]')).to.equal(false);
+  (terraform ? it : it.skip)('retention days: terraform refuses exactly what the collection construct and the bootstrap contract refuse', () => {
+    const retentionOf = (n: number) => ({ sources: { cwl: { indexPrefix: 'cwl', retentionDays: n } } });
+    for (const n of [1, 3650, 3651, 0, 36_500, 36_501, 1.5]) {
+      // The collection's lifecycle bound (checkIntRule in the construct)
+      const [collection] = terraformChecks('number', String(n), (v) => [intRuleValidation(v, COLLECTION_RETENTION_DAYS_RULE, 'value')]);
+      expect([n, collection], 'collection').to.deep.equal([n, jsAccepts(() => checkIntRule(fail, 'value', n, COLLECTION_RETENTION_DAYS_RULE))]);
+      // The bootstrap's ISM bound (validateDesiredState, run by the construct and the function)
+      const [bootstrap] = terraformChecks('number', String(n), (v) => [intRuleValidation(v, RETENTION_DAYS_RULE, 'value')]);
+      expect([n, bootstrap], 'bootstrap').to.deep.equal([n, validateDesiredState(retentionOf(n)).length === 0]);
+    }
   });
+
+  const listCases: [string, (v: TerraformVariable) => VariableValidation[], [string, boolean][]][] = [
+    [
+      'a log group list: non-empty, distinct, every element a log group name',
+      (v) => listRuleValidations(v, LOG_GROUP_NAME_RULE, 'value'),
+      [['["/aws/lambda/a", "/ecs/b"]', true], ['[]', false], ['["/a", "/a"]', false], ['["/a", "bad name"]', false]],
+    ],
+    [
+      'a role list that may be empty: distinct, every element a role ARN',
+      (v) => listItemValidations(v, IAM_ROLE_ARN_RULE, 'value'),
+      [['[]', true], ['["arn:aws:iam::123456789012:role/a", "arn:aws:iam::123456789012:role/b"]', true], ['["arn:aws:iam::123456789012:role/a", "arn:aws:iam::123456789012:role/a"]', false], ['["arn:aws:iam::123456789012:user/a"]', false]],
+    ],
+  ];
+  for (const [title, validations, samples] of listCases) {
+    (terraform ? it : it.skip)(title, () => {
+      // Given lists valid and invalid; when terraform evaluates every validation block; then all pass exactly for the valid ones
+      for (const [hcl, ok] of samples) expect([hcl, terraformChecks('list(string)', hcl, validations).every(Boolean)]).to.deep.equal([hcl, ok]);
+    });
+  }
 });
 

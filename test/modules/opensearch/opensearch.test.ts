@@ -1,4 +1,10 @@
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TerraformVariable } from 'cdktf';
+import { COLLECTION_NAME_RULE, policyName } from '../../../modules/opensearch/collection';
 import { OpenSearchAlertTopic, OpenSearchBootstrap, OpenSearchCollection, OpenSearchDomain, type OpenSearchCollectionProps } from '../../../modules/opensearch';
 import { contentHash } from '../../../functions/opensearch-bootstrap/core/state';
 import type { DesiredState } from '../../../functions/opensearch-bootstrap/contract';
@@ -67,6 +73,71 @@ describe('modules/opensearch: OpenSearchCollection synth', () => {
     expect(lifecycle.policy).to.include('"Resource" = ["index/logs/cwl-*"], "MinIndexRetention" = "30d"');
     // A SEARCH collection has no lifecycle policy here
     expect(resourcesOf(synth((s) => new OpenSearchCollection(s, 'aoss', { ...base, type: 'SEARCH' })), 'aws_opensearchserverless_lifecycle_policy')).to.deep.equal({});
+  });
+});
+
+describe('modules/opensearch: OpenSearchCollection with Terraform variables (the registry module)', () => {
+  const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).status === 0;
+  /** A collection whose name, roles, endpoints and retention are variables, as terraform-aws-opensearch-collection builds it. */
+  const withVariables = () =>
+    synth((s) => {
+      const text = (id: string) => new TerraformVariable(s, id, { type: 'string' }).stringValue;
+      const list = (id: string) => new TerraformVariable(s, id, { type: 'list(string)' }).listValue;
+      const days = new TerraformVariable(s, 'days', { type: 'number' }).numberValue;
+      new OpenSearchCollection(s, 'aoss', { name: text('name'), sources: { cwl: { indexPrefix: text('prefix'), retentionDays: days } }, writerRoleArns: list('writers'), adminRoleArns: list('admins'), vpcEndpointIds: list('vpces') });
+    });
+
+  it('accepts tokens for every checked prop and renders them as references, not token text', () => {
+    // Given a collection built from variables
+    const tf = withVariables();
+    // Then nothing the construct cuts or formats turns into token text
+    const text = JSON.stringify(tf);
+    expect(text).to.not.match(/TfToken|e\+\d{3}/);
+    const policies = resourcesOf(tf, 'aws_opensearchserverless_security_policy');
+    expect(policies.aoss_encryption_policy!.name).to.equal('${substr("${var.name}-enc", 0, 32)}');
+    const lifecycle = onlyResource(tf, 'aws_opensearchserverless_lifecycle_policy')[1];
+    expect(lifecycle.name).to.equal('${substr("${var.name}-retention", 0, 32)}');
+    expect(lifecycle.policy).to.include('"Resource" = ["index/${var.name}/${var.prefix}-*"], "MinIndexRetention" = "${var.days}d"');
+    expect(onlyResource(tf, 'aws_opensearchserverless_access_policy')[1].policy).to.include('"Principal" = var.writers').and.include('"Principal" = var.admins');
+    expect(policies.aoss_network_policy!.policy).to.include('"SourceVPCEs" = var.vpces');
+    // And the output descriptions are literals (Terraform refuses a variable there)
+    expect(tf.output!.aoss_endpoint!.description).to.equal('HTTPS endpoint of the OpenSearch Serverless collection');
+  });
+
+  (terraform ? it : it.skip)('cuts a variable name with substr to exactly what slice gives a literal name', () => {
+    // Given the policy name expression of a token name, and names of every interesting length
+    const expression = withVariables().resource!.aws_opensearchserverless_lifecycle_policy!.aoss_lifecycle_policy!.name.replace(/^\$\{|\}$/g, '');
+    const names = ['abc', 'logs', 'a'.repeat(22), 'a'.repeat(23), 'a'.repeat(31), 'a'.repeat(32)];
+    for (const name of names) expect(COLLECTION_NAME_RULE.pattern.test(name), name).to.equal(true);
+    const dir = mkdtempSync(join(tmpdir(), 'tf-policy-name-'));
+    try {
+      writeFileSync(join(dir, 'main.tf'), 'variable "name" { type = string }\n');
+      for (const name of names) {
+        // When Terraform evaluates it
+        const r = spawnSync('terraform', ['console', `-var=name=${name}`], { cwd: dir, input: `${expression}\n`, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+        // Then it is the literal path's text, at most 32 characters
+        expect(JSON.parse(r.stdout.trim().split('\n').pop()!), name).to.equal(policyName(name, '-retention'));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(policyName('a'.repeat(32), '-retention')).to.have.length(32);
+  });
+
+  it('refuses literal props outside the rules the module variables carry', () => {
+    const base: OpenSearchCollectionProps = { name: 'logs', sources: { cwl: { indexPrefix: 'cwl', retentionDays: 30 } }, writerRoleArns: [SHIPPER], vpcEndpointIds: ['vpce-1'] };
+    expect(() => synth((s) => new OpenSearchCollection(s, 'x', { ...base, name: 'a'.repeat(33) }))).to.throw(`name must be ${COLLECTION_NAME_RULE.describe}`);
+    expect(() => synth((s) => new OpenSearchCollection(s, 'x', { ...base, sources: { cwl: { indexPrefix: 'cwl', retentionDays: 3651 } } }))).to.throw(/sources\.cwl\.retentionDays must be an integer 1\.\.3650 days/);
+    expect(() => synth((s) => new OpenSearchCollection(s, 'x', { ...base, sources: { cwl: { indexPrefix: 'CWL', retentionDays: 30 } } }))).to.throw(/sources\.cwl\.indexPrefix must be/);
+    expect(() => synth((s) => new OpenSearchCollection(s, 'x', { ...base, writerRoleArns: ['arn:aws:iam::123456789012:user/x'] }))).to.throw(/writerRoleArns: .* is not an IAM role ARN/);
+    expect(() => synth((s) => new OpenSearchCollection(s, 'x', { ...base, vpcEndpointIds: ['endpoint-1'] }))).to.throw(/vpcEndpointIds: "endpoint-1" is not/);
+    // A SEARCH collection has no lifecycle policy, so its retention is not bounded by one
+    expect(() => synth((s) => new OpenSearchCollection(s, 'x', { ...base, type: 'SEARCH', sources: { cwl: { indexPrefix: 'cwl', retentionDays: 5000 } } }))).to.not.throw();
+  });
+
+  it("gives its key no CloudWatch Logs statement (no log groups: an empty condition would be malformed)", () => {
+    const tf = synth((s) => new OpenSearchCollection(s, 'aoss', { name: 'logs', sources: STATE.sources, writerRoleArns: [SHIPPER], vpcEndpointIds: ['vpce-1'] }));
+    expect(Object.keys(statementsOf(tf, onlyResource(tf, 'aws_kms_key')[1].policy))).to.deep.equal(['EnableIamPolicies']);
   });
 });
 
@@ -158,6 +229,23 @@ describe('modules/opensearch: a domain prepared by its bootstrap, nothing to cli
       '${jsonencode({"alert" = {"snsRoleArn" = aws_iam_role.alerts_role.arn, "snsTopicArn" = aws_sns_topic.alerts_topic.arn, "threshold" = 10}, "shipperRoleArns" = [aws_iam_role.alerts_role.arn], "sources" = {"cwl" = {"indexPrefix" = "cwl", "retentionDays" = 30}, "elb" = {"indexPrefix" = "elb", "retentionDays" = 90}}})}',
     );
     expect(inv.triggers.desired_state).to.equal(`\${sha256(${inv.input.slice(2, -1)})}`);
+  });
+
+  it('takes a desired state of Terraform variables (the registry module): numbers and lists render as references', () => {
+    // Given a bootstrap whose index prefix, retention and role lists are variables
+    const tf = synth((s) => {
+      const days = new TerraformVariable(s, 'days', { type: 'number' }).numberValue;
+      const prefix = new TerraformVariable(s, 'prefix', { type: 'string' }).stringValue;
+      const shippers = new TerraformVariable(s, 'shippers', { type: 'list(string)' }).listValue;
+      const target = { endpoint: 'https://search-logs.eu-west-1.es.amazonaws.com', domainArn: 'arn:aws:es:eu-west-1:123456789012:domain/logs' };
+      new OpenSearchBootstrap(s, 'bootstrap', { opensearch: target, desiredState: { sources: { cwl: { indexPrefix: prefix, retentionDays: days } }, shipperRoleArns: shippers } });
+    });
+    // Then the input is Terraform's jsonencode of them and the trigger its sha256 (a number token alone would print as digits)
+    const [, inv] = onlyResource(tf, 'aws_lambda_invocation');
+    expect(inv.input).to.equal('${jsonencode({"shipperRoleArns" = var.shippers, "sources" = {"cwl" = {"indexPrefix" = var.prefix, "retentionDays" = var.days}}})}');
+    expect(inv.triggers.desired_state).to.equal(`\${sha256(${inv.input.slice(2, -1)})}`);
+    // And the role the cluster must admit is an output
+    expect(tf.output!.bootstrap_role_arn!.value).to.equal('${aws_iam_role.bootstrap_function_role.arn}');
   });
 
   it("encrypts the function's log group with a key whose policy names that log group only", () => {

@@ -3,10 +3,13 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LOG_GROUP_NAME_RULE } from '../../../functions/shared/contract';
+import { RETENTION_DAYS_RULE } from '../../../functions/opensearch-bootstrap/contract';
+import { IAM_ROLE_ARN_RULE, INDEX_PREFIX_RULE, LOG_GROUP_NAME_RULE } from '../../../functions/shared/contract';
+import { DOMAIN_ARN_RULE } from '../../../modules/common/opensearch-target';
 import { bundleFunction } from '../../../modules/common/function-bundle';
 import { NAME_RULE } from '../../../modules/common/validation';
 import { STREAM_RETENTION_HOURS_RULE } from '../../../modules/log-pipeline/props';
+import { COLLECTION_NAME_RULE, COLLECTION_RETENTION_DAYS_RULE, POLICY_NAME_MAX, VPC_ENDPOINT_ID_RULE } from '../../../modules/opensearch/collection';
 import { buildModules, moduleDirName, type BuiltModule } from '../../../scripts/modules/build';
 import { fmtProblems, mirrorCliConfig, staticProblems, validateProblems } from '../../../scripts/modules/check';
 import { rewriteAssetPaths, splitBlocks, unquoteDependsOn } from '../../../scripts/modules/hcl';
@@ -119,5 +122,77 @@ describe('scripts/modules: npm run build:modules (log-pipeline)', function () {
     // Then the variable's validation refuses it with the construct's wording
     // (terraform wraps long messages: compare with whitespace collapsed)
     expect(`${r.stdout}${r.stderr}`.replace(/\s+/g, ' ')).to.include('Invalid value for variable').and.include(`name must be ${NAME_RULE.describe}`);
+  });
+});
+
+describe('scripts/modules: npm run build:modules (opensearch-collection, opensearch-bootstrap)', function () {
+  this.timeout(600_000);
+  let out: string;
+  let collection: BuiltModule;
+  let bootstrap: BuiltModule;
+  const read = (m: BuiltModule, file: string) => readFileSync(join(m.dir, file), 'utf8');
+
+  before(function () {
+    if (!terraformOnPath) this.skip();
+    out = mkdtempSync(join(tmpdir(), 'lto-modules-test-'));
+    [collection, bootstrap] = buildModules(out, ['opensearch-collection', 'opensearch-bootstrap']);
+  });
+  after(() => {
+    if (out) rmSync(out, { recursive: true, force: true });
+  });
+
+  it("collection: the name, endpoints, roles and retention variables carry the construct's own rules", () => {
+    const variables = read(collection, 'variables.tf');
+    // Given the rules OpenSearchCollection checks literal props with
+    // Then each variable's validation is the same pattern or range
+    expect(variables).to.include(`can(regex(${hclPattern(COLLECTION_NAME_RULE.pattern)}, var.name))`);
+    expect(variables).to.include(`alltrue([for x in var.vpc_endpoint_ids : can(regex(${hclPattern(VPC_ENDPOINT_ID_RULE.pattern)}, x))])`);
+    expect(variables).to.include(`alltrue([for x in var.writer_role_arns : can(regex(${hclPattern(IAM_ROLE_ARN_RULE.pattern)}, x))])`);
+    expect(variables).to.include(`alltrue([for x in var.admin_role_arns : can(regex(${hclPattern(IAM_ROLE_ARN_RULE.pattern)}, x))])`);
+    const r = COLLECTION_RETENTION_DAYS_RULE;
+    for (const s of ['cwl', 'elb', 'pexip']) {
+      expect(variables).to.include(`var.${s}_retention_days >= ${r.min} && var.${s}_retention_days <= ${r.max}`);
+      expect(variables).to.include(`can(regex(${hclPattern(INDEX_PREFIX_RULE.pattern)}, var.${s}_index_prefix))`);
+    }
+    expect(collection.outputs).to.have.members(['endpoint', 'collection_arn', 'dashboard_endpoint']);
+  });
+
+  it('collection: policy names are cut by Terraform (substr), retention renders the variable, no token text leaks', () => {
+    const main = read(collection, 'main.tf');
+    for (const suffix of ['enc', 'net', 'access', 'retention']) expect(main).to.include(`name   = substr("\${var.name}-${suffix}", 0, ${POLICY_NAME_MAX})`);
+    expect(main).to.include('"MinIndexRetention" = "${var.cwl_retention_days}d"');
+    expect(main).to.include('"SourceVPCEs" = var.vpc_endpoint_ids').and.include('"AllowFromPublic" = false');
+    const all = ['main.tf', 'variables.tf', 'outputs.tf'].map((f) => read(collection, f)).join('\n');
+    expect(all).to.not.match(/TfToken|e\+\d{3}/);
+    // Output descriptions are literals (Terraform refuses a variable there)
+    expect(read(collection, 'outputs.tf')).to.include('description = "HTTPS endpoint of the OpenSearch Serverless collection"');
+  });
+
+  it("bootstrap: the function zip is inside the module; the desired state is built from validated variables", () => {
+    // The zip is the construct's bundle, referenced relative to the module
+    expect(Buffer.compare(readFileSync(join(bootstrap.dir, 'functions', 'opensearch-bootstrap.zip')), readFileSync(bundleFunction('opensearch-bootstrap').zipPath))).to.equal(0);
+    const main = read(bootstrap, 'main.tf');
+    expect(main).to.include('filename         = "${path.module}/functions/opensearch-bootstrap.zip"');
+    // The invocation's input is jsonencode of the variables, its trigger their sha256
+    expect(main).to.match(/input\s+= jsonencode\(\{ "adminRoleArns" = var\.admin_role_arns, "shipperRoleArns" = var\.shipper_role_arns, "sources" = \{ "cwl" = \{ "indexPrefix" = var\.cwl_index_prefix, "retentionDays" = var\.cwl_retention_days \}/);
+    expect(main).to.include('desired_state = "${sha256(jsonencode(');
+    expect(main).to.not.match(/TfToken|e\+\d{3}/);
+    // The variables carry the bootstrap contract's rules
+    const variables = read(bootstrap, 'variables.tf');
+    const r = RETENTION_DAYS_RULE;
+    expect(variables).to.include(`var.cwl_retention_days >= ${r.min} && var.cwl_retention_days <= ${r.max}`);
+    expect(variables).to.include(`alltrue([for x in var.shipper_role_arns : can(regex(${hclPattern(IAM_ROLE_ARN_RULE.pattern)}, x))])`);
+    expect(variables).to.include(`can(regex(${hclPattern(DOMAIN_ARN_RULE.pattern)}, var.opensearch_domain_arn))`);
+    expect(variables).to.include(`can(regex(${hclPattern(NAME_RULE.pattern)}, var.name))`);
+    // Role lists may be empty (no shippers yet), unlike the collection's
+    expect(variables).to.not.include('length(var.shipper_role_arns) > 0');
+    expect(bootstrap.outputs).to.have.members(['report', 'role_arn', 'function_name']);
+  });
+
+  it('both pass terraform fmt -check and the static declaration checks', () => {
+    for (const m of [collection, bootstrap]) {
+      expect(fmtProblems(m.dir), m.name).to.deep.equal([]);
+      expect(staticProblems(m.dir), m.name).to.deep.equal([]);
+    }
   });
 });

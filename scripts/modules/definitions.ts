@@ -189,7 +189,8 @@ export const MODULES: readonly ModuleDefinition[] = [
         tags: inputs.tags(),
       });
     },
-    example: { name: 'example-catalog', pexip_bucket_name: 'example-pexip-exports', elb_bucket_name: 'example-elb-logs' },
+    // Tags also because moto's Athena answers ListTagsForResource on an untagged workgroup with "does not exist" (test:apply).
+    example: { name: 'example-catalog', pexip_bucket_name: 'example-pexip-exports', elb_bucket_name: 'example-elb-logs', tags: { team: 'platform' } },
   },
   {
     name: 'opensearch-domain',

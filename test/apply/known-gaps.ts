@@ -114,10 +114,10 @@ export const KNOWN_GAPS: readonly KnownGap[] = [
   {
     id: 's3-control-tags-at-create',
     reason:
-      "The provider tags a bucket through S3 Control (TagResource, read back with ListTagsForResource); moto's S3 Control returns no tags for it, so tags_all (the provider's default_tags) reads back empty.",
+      "The provider tags a bucket through S3 Control (TagResource, read back with ListTagsForResource); moto's S3 Control returns no tags for it, so tags_all (the provider's default_tags) and tags (a module's `tags` input) read back empty.",
     resourceType: 'aws_s3_bucket',
     kind: 'read-back',
-    attributes: ['tags_all'],
+    attributes: ['tags', 'tags_all'],
   },
   {
     id: 'bucket-notification-eventbridge',

@@ -182,7 +182,7 @@ export async function indexObjectStream(
  * paid per chunk, so 256 KiB cost ~20 % less CPU than 64 KiB on a whole file (bench/elb.bench.ts);
  * lines and bodies in flight bound memory, not this.
  */
-const GUNZIP_CHUNK_BYTES = 256 * 1024;
+export const GUNZIP_CHUNK_BYTES = 256 * 1024;
 
 /** zlib's data errors (`Z_DATA_ERROR`, `Z_BUF_ERROR` for a truncated stream). */
 function isZlibError(err: unknown): boolean {

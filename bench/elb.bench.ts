@@ -21,12 +21,12 @@
  *    `addWritten`: parseLine → JSON.stringify for every line), the same-run baseline, and with
  *    the floor: the same path with each line's parsing and rendering replaced by a copy of an
  *    item rendered beforehand (floorStream), i.e. what a line costs before any parser touches it.
- * Options: ELB_BENCH_SIZES_MB=256,1024  ELB_BENCH_PARSE_SECONDS=9  ELB_BENCH_ROUNDS=2
+ * Options: ELB_BENCH_SIZES_MB=256,1024 (0: parse rates only)  ELB_BENCH_PARSE_SECONDS=9  ELB_BENCH_ROUNDS=2
  * ELB_BENCH_BASELINE_MAX_MB=256  MAX_BULK_BYTES / BULK_CONCURRENCY
  * (as the function's env; defaults are the function's).
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { once } from 'node:events';
 import { pipeline, type Readable } from 'node:stream';
@@ -69,12 +69,13 @@ function parseRate(seconds: number): void {
   // 10 000 distinct lines (6 MB): in the pipeline a line is parsed right after it is decoded,
   // so it is in cache; a much larger working set would measure memory latency instead.
   const rng = makeRng(42);
-  const lines = Array.from({ length: 10_000 }, (_, i) => albLine(rng, i));
+  const generated = Array.from({ length: 10_000 }, (_, i) => albLine(rng, i));
+  const lines = generated;
   const bytes = lines.reduce((a, l) => a + l.length + 1, 0);
   const builder = new DocumentBuilder({ bucket: 'b', key: 'AWSLogs/1/k.log.gz', revision: 'e', indexPrefix: 'elb', keyType: 'alb', metadata: { environment: 'bench' } });
   const fmt = (r: number) => Math.round(r).toLocaleString('en-US').padStart(10);
   /** Rounds alternate between the given functions, so machine drift hits them alike. */
-  const compare = (fns: [string, (l: string, n: number) => unknown][]): number[] => {
+  const compare = (fns: [string, (l: string, n: number) => unknown][], lines = generated): number[] => {
     const warm = Date.now();
     while (Date.now() - warm < 1000) for (const [, fn] of fns) for (let i = 0; i < lines.length; i++) fn(lines[i]!, i);
     const rates = fns.map(() => [] as number[]);
@@ -103,6 +104,19 @@ function parseRate(seconds: number): void {
     ['linear match regex baseline', (l) => seedLikeParse(l, MATCH_TOKENS)],
   ]);
   console.log(`  parse vs seed-like split regex: ${(ours! / seed!).toFixed(1)}×; vs the linear match regex: ${(ours! / linear!).toFixed(1)}×`);
+  // The team's conformance lines (real-format samples, many short or odd) where ../shared is beside
+  // the project: the ratio there is the one the issue quotes, so it is printed too.
+  const corpus = resolve(ROOT, '..', 'shared', 'conformance', 'elb', 'alb.log');
+  if (existsSync(corpus)) {
+    const real = readFileSync(corpus, 'utf8').split('\n').filter((l) => l.length > 0);
+    console.log(`parse rate: the ${real.length} ALB lines of ../shared/conformance/elb/alb.log (avg ${Math.round(real.reduce((a, l) => a + l.length, 0) / real.length)} B); load ${loadAverage()}`);
+    const [o, sd, li] = compare([
+      ['parse (line → typed document)', (l) => parseLine(l)],
+      ['seed-like split regex baseline', (l) => seedLikeParse(l, SPLIT_OUTSIDE_QUOTES)],
+      ['linear match regex baseline', (l) => seedLikeParse(l, MATCH_TOKENS)],
+    ], real);
+    console.log(`  conformance lines: parse vs seed-like split regex: ${(o! / sd!).toFixed(1)}×; vs the linear match regex: ${(o! / li!).toFixed(1)}×`);
+  } else console.log('parse rate on ../shared/conformance/elb/alb.log: skipped (../shared is not beside the project)');
   // The byte path renders into a body buffer from the gunzipped bytes; the object path's item still
   // has to be written into the body (UTF-8), which the whole-file figures include.
   const joined = Buffer.from(`${lines.join('\n')}\n`);
@@ -312,7 +326,8 @@ function child(args: string[]): ReturnType<typeof spawnChild> {
 
 async function main(): Promise<void> {
   console.log(`# elb-processor benchmark — ${machine()}; load average at start ${loadAverage()}`);
-  const sizes = (process.env.ELB_BENCH_SIZES_MB ?? '256,1024').split(',').map(Number);
+  // ELB_BENCH_SIZES_MB=0 runs the parse rates alone.
+  const sizes = (process.env.ELB_BENCH_SIZES_MB ?? '256,1024').split(',').map(Number).filter((mb) => mb > 0);
   mkdirSync(OUT, { recursive: true });
   buildSync({ entryPoints: [resolve(ROOT, 'bench', 'elb.bench.ts')], bundle: true, platform: 'node', target: 'node20', outfile: CHILD_BUNDLE, logLevel: 'error', external: ['esbuild'] });
   // Parse rate in a child running the esbuild bundle, like Lambda runs it (tsx's module

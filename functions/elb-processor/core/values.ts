@@ -1,4 +1,5 @@
 import { fieldText, type Fields } from './tokenize';
+import { ReasonError } from '../../shared/reason-error';
 
 /**
  * Field value conversions shared by every log type, and THE sentinel policy:
@@ -18,7 +19,7 @@ import { fieldText, type Fields } from './tokenize';
  * Converters read straight from the line (`Fields` offsets) and allocate a string only for
  * values that stay strings.
  */
-export class LineError extends Error {
+export class LineError extends ReasonError {
   override readonly name = 'LineError';
 }
 

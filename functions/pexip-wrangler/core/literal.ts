@@ -1,3 +1,5 @@
+import { ReasonError } from '../../shared/reason-error';
+
 /**
  * Python literals (what `repr()` of a dict prints: `{'a': u'x', "it's": True, 'n': None}`) and
  * JSON, by one hand-written linear tokenizer and an explicit stack: no recursion on the input's
@@ -68,7 +70,7 @@ class Reader {
     let close = -1;
     for (;;) {
       if (close < i) close = s.indexOf(closing, i);
-      if (close < 0) throw new Error('unterminated string');
+      if (close < 0) throw new ReasonError('unterminated string');
       if (this.backslash < i) {
         this.backslash = s.indexOf('\\', i);
         if (this.backslash < 0) this.backslash = s.length; // none left: never search again
@@ -102,7 +104,7 @@ class Reader {
       case 'True': case 'true': return true;
       case 'False': case 'false': return false;
       case 'None': case 'null': return null;
-      case '': throw new Error(`unexpected character ${JSON.stringify(s[start] ?? '')} at ${start}`);
+      case '': throw new ReasonError(`unexpected character ${JSON.stringify(s[start] ?? '')} at ${start}`);
     }
     const text = w.endsWith('L') || w.endsWith('l') ? w.slice(0, -1) : w;
     const c = text.charCodeAt(text[0] === '-' || text[0] === '+' ? 1 : 0);
@@ -110,7 +112,7 @@ class Reader {
       const n = Number(text.replace(/_/g, ''));
       if (Number.isFinite(n)) return n;
     }
-    throw new Error(`unexpected word ${JSON.stringify(w.slice(0, 40))} at ${start}`);
+    throw new ReasonError(`unexpected word ${JSON.stringify(w.slice(0, 40))} at ${start}`);
   }
 }
 
@@ -158,7 +160,7 @@ export function parseLiteral(text: string): LiteralResult {
     mode = 'after';
   };
   const open = (closer: number, isObject: boolean): void => {
-    if (stack.length >= MAX_LITERAL_DEPTH) throw new Error(`nested deeper than ${MAX_LITERAL_DEPTH}`);
+    if (stack.length >= MAX_LITERAL_DEPTH) throw new ReasonError(`nested deeper than ${MAX_LITERAL_DEPTH}`);
     const frame: Frame = isObject ? { closer, obj: {} } : { closer, arr: [] };
     emit((frame.obj ?? frame.arr)!);
     stack.push(frame);
@@ -171,11 +173,11 @@ export function parseLiteral(text: string): LiteralResult {
       const top = stack[stack.length - 1];
       if (r.i >= s.length) {
         if (mode === 'after' && top === undefined) break;
-        throw new Error('unexpected end');
+        throw new ReasonError('unexpected end');
       }
       const c = s.charCodeAt(r.i);
       if (mode === 'after') {
-        if (top === undefined) throw new Error(`text after the value at ${r.i}`);
+        if (top === undefined) throw new ReasonError(`text after the value at ${r.i}`);
         if (c === 44 /* , */) {
           r.i++;
           mode = top.obj ? 'key' : 'value';
@@ -183,7 +185,7 @@ export function parseLiteral(text: string): LiteralResult {
           r.i++;
           stack.pop();
           mode = 'after';
-        } else throw new Error(`expected "," or "${String.fromCharCode(top.closer)}" at ${r.i}`);
+        } else throw new ReasonError(`expected "," or "${String.fromCharCode(top.closer)}" at ${r.i}`);
         continue;
       }
       if (mode === 'key') {
@@ -196,7 +198,7 @@ export function parseLiteral(text: string): LiteralResult {
         const q = r.stringStart();
         const key = q >= 0 ? r.readString(q) : String(r.readWord());
         r.skipWs();
-        if (s.charCodeAt(r.i) !== 58 /* : */) throw new Error(`expected ":" at ${r.i}`);
+        if (s.charCodeAt(r.i) !== 58 /* : */) throw new ReasonError(`expected ":" at ${r.i}`);
         r.i++;
         top!.key = key;
         mode = 'value';

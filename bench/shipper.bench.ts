@@ -120,9 +120,14 @@ function blueprintCore(event: KinesisStreamEvent): { events: number; bytes: numb
   return { events, bytes: chars };
 }
 
+/** base64 → gunzip → JSON.parse of one record's subscription payload, nothing else. */
+function decodePayload(data: string): { logEvents: { message: string }[] } {
+  return JSON.parse(gunzipSync(Buffer.from(data, 'base64')).toString('utf8')) as { logEvents: { message: string }[] };
+}
+
 function decodeOnly(event: KinesisStreamEvent): number {
   let n = 0;
-  for (const r of event.Records) n += (JSON.parse(gunzipSync(Buffer.from(r.kinesis.data, 'base64')).toString('utf8')) as { logEvents: unknown[] }).logEvents.length;
+  for (const r of event.Records) n += decodePayload(r.kinesis.data).logEvents.length;
   return n;
 }
 
@@ -136,8 +141,7 @@ function decodeOnly(event: KinesisStreamEvent): number {
 function floorOnly(event: KinesisStreamEvent): number {
   let chars = 0;
   for (const r of event.Records) {
-    const payload = JSON.parse(gunzipSync(Buffer.from(r.kinesis.data, 'base64')).toString('utf8')) as { logEvents: { message: string }[] };
-    for (const e of payload.logEvents) {
+    for (const e of decodePayload(r.kinesis.data).logEvents) {
       const brace = e.message.indexOf('{');
       if (brace >= 0) {
         try {
